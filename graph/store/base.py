@@ -31,8 +31,10 @@ class Store(ABC):
     def _run(self, sparql: str, bindings: dict, timeout: float, row_cap: int) -> Answer: ...
 
     @abstractmethod
-    def replace(self, quads) -> None:
-        """Replaces the whole graph; on failure the previous graph stays."""
+    def replace(self, quads, *, artifacts: dict[str, bytes] | None = None) -> None:
+        """Replaces the whole graph; on failure the previous graph stays.
+
+        ``artifacts`` are files built with the graph (name -> content), kept beside it."""
 
     @abstractmethod
     def dump(self, fmt: str) -> bytes: ...

@@ -136,10 +136,12 @@ class EmbeddedStore(Store):
                                   ) from None
             yield
 
-    def replace(self, quads) -> None:
+    def replace(self, quads, *, artifacts: dict[str, bytes] | None = None) -> None:
         """Replaces the whole graph with ``quads`` (an iterable of pyoxigraph quads)."""
-        with self.new_generation() as (store, _):
+        with self.new_generation() as (store, directory):
             store.bulk_extend(quads)
+            for name, content in (artifacts or {}).items():
+                (directory / name).write_bytes(content)
 
     def close(self) -> None:
         with self._pool_lock:

@@ -31,12 +31,12 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SOURCE_DOCUMENT = ox.NamedNode("https://w3id.org/akteursgraph/ontology#SourceDocument")
 
 
-def read_quads(path: Path, *, display: str | None = None) -> list:
+def read_quads(path: Path, *, display: str | None = None, into_graph: str | None = None) -> list:
     """Parses one source file into quads.
 
-    Triples outside a named graph belong to the one ``ag:SourceDocument`` the file describes
-    (that document's named graph holds its facts); a file of bare triples that describes none,
-    or several, is an error.
+    Triples outside a named graph go to ``into_graph`` if given, else to the one
+    ``ag:SourceDocument`` the file describes (that document's named graph holds its facts); a
+    file of bare triples that describes none, or several, is an error.
     """
     name = display or str(path)
     fmt = SOURCE_FORMATS.get(path.suffix.lower())
@@ -52,6 +52,9 @@ def read_quads(path: Path, *, display: str | None = None) -> list:
                         hint="fix the syntax there and build again") from None
     except (OSError, ValueError) as error:
         raise DataError(str(error), file=name, hint="check that the file is readable") from None
+    if into_graph:
+        graph = ox.NamedNode(into_graph)
+        return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
     return _into_source_graph(quads, name)
 
 

@@ -88,9 +88,9 @@ class RemoteStore(Store):
         except StoreUnavailable:
             return False
 
-    def replace(self, quads) -> None:
+    def replace(self, quads, *, artifacts: dict[str, bytes] | None = None) -> None:
         """Replaces the endpoint's whole dataset in one update request (one transaction on
-        Oxigraph, so a failure leaves the previous data)."""
+        Oxigraph, so a failure leaves the previous data). A remote store keeps no artifacts."""
         quads = list(quads)
         update = "DROP SILENT ALL ;\nINSERT DATA {\n" + _quad_block(quads) + "}\n"
         client = SPARQLWrapper(self.update_url, agent=AGENT)

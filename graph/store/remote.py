@@ -28,7 +28,9 @@ class RemoteStore(Store):
     def __init__(self, url: str, settings):
         super().__init__(settings)
         self.url = url
-        self.update_url = settings.update_endpoint or url
+        # Oxigraph server and Fuseki answer updates beside the query path.
+        self.update_url = settings.update_endpoint or (
+            url[: -len("/query")] + "/update" if url.endswith("/query") else url)
 
     def describe(self) -> str:
         return f"SPARQL endpoint {self.url}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from . import __version__, loading, queries
@@ -11,14 +12,22 @@ from .store import GRAPH_FORMATS, RESULT_FORMATS, StoreError, open_store
 
 QUERY_FORMATS = ["table", *RESULT_FORMATS, *(f for f in GRAPH_FORMATS if f not in RESULT_FORMATS)]
 EXPORT_FORMATS = ["trig", "turtle", "nt", "nq", "jsonld", "graphml", "csv"]
-COMMANDS = {}  # name -> (handler, configure parser)
+COMMANDS = {}  # name -> (handler, help, description, configure(parser))
+#: Modules that add commands (the viewer's ``serve`` among them) register under this
+#: entry-point group, so this library never imports the viewer or Flask itself.
+PLUGIN_GROUP = "akteursgraph.commands"
 
 
-def command(name: str, help: str):
+def command(name: str, help: str, configure=lambda parser: None):
+    """Registers ``handler(args, settings) -> exit status`` as ``akteursgraph NAME``."""
     def register(handler):
-        COMMANDS[name] = (handler, help, handler.__doc__)
+        COMMANDS[name] = (handler, help, handler.__doc__, configure)
         return handler
     return register
+
+
+def store_option(parser: argparse.ArgumentParser) -> None:
+    _store_option(parser)
 
 
 def _store_option(parser: argparse.ArgumentParser) -> None:
@@ -150,9 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
             name for name, _, _ in Settings.describe()))
     parser.add_argument("--version", action="version", version=f"akteursgraph {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (_, help, doc) in COMMANDS.items():
+    for entry in entry_points(group=PLUGIN_GROUP):
+        entry.load()  # importing the module registers its commands
+    for name, (_, help, doc, configure) in COMMANDS.items():
         sub = commands.add_parser(name, help=help, description=doc)
-        CONFIGURE.get(name, lambda p: None)(sub)
+        CONFIGURE.get(name, configure)(sub)
     return parser
 
 

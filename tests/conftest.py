@@ -97,7 +97,10 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
-    """A real `oxigraph serve` process (PyPI package oxigraph) on 127.0.0.1; yields its URL."""
+    """A real `oxigraph serve` process (PyPI package oxigraph) on 127.0.0.1; yields its URL.
+
+    No --union-default-graph: the store writes the merge of the named graphs into the default
+    graph itself (a set, unlike a union view), as it does for the embedded store."""
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the 'oxigraph' server command is missing: pip install 'oxigraph==0.5.13' "
@@ -105,7 +108,7 @@ def oxigraph_server(tmp_path_factory):
     port = free_port()
     process = subprocess.Popen(
         [binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+         "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -15,7 +15,10 @@ class Store(ABC):
 
     def query(self, sparql: str, *, bindings: dict | None = None, timeout: float | None = None,
               row_cap: int | None = None) -> Answer:
-        """Runs a SELECT, ASK, CONSTRUCT or DESCRIBE query over the union of all named graphs.
+        """Runs a SELECT, ASK, CONSTRUCT or DESCRIBE query; the default graph is the merge of
+        all named graphs (a set: a triple stated by two sources appears once).
+
+        The prefixes of :data:`PREFIXES` (ag:, id:, rdfs:, schema:, org: …) are predeclared.
 
         ``bindings`` maps variable names to terms made with :func:`graph.store.iri` or
         :func:`graph.store.literal`; they are bound by the engine, never pasted into the text.

@@ -8,7 +8,10 @@ Layout of a store directory::
     build.lock                         held by the one build that may run at a time
 
 A build writes a new generation and only then moves ``current`` (an atomic rename), so a build
-that fails leaves the previous graph answering. The ``:memory:`` store has the same layout in
+that fails leaves the previous graph answering. Besides the named graphs (one per source
+document) a generation holds their merge in the default graph, which queries read: pyoxigraph's
+own union-default-graph mode repeats a triple once per graph that states it, while SPARQL's
+merge is a set — and COUNTs must not depend on how many sources say the same thing. The ``:memory:`` store has the same layout in
 a private temporary directory (on /dev/shm where there is one) that is removed on close.
 """
 from __future__ import annotations
@@ -26,7 +29,7 @@ import pyoxigraph as ox
 
 from .base import Store
 from .errors import StoreLocked, StoreUnavailable
-from .rdfio import DUMP_FORMATS
+from .rdfio import DUMP_FORMATS, merged_default_graph
 from .workers import WorkerPool, answer_from
 
 MEMORY = ":memory:"
@@ -83,11 +86,11 @@ class EmbeddedStore(Store):
         if generation is None:
             raise StoreUnavailable("nothing to export yet", hint="run 'akteursgraph build'")
         store = ox.Store.read_only(str(generation / "oxigraph"))
-        if fmt in ("trig", "nq"):
-            return store.dump(format=DUMP_FORMATS[fmt], prefixes=_prefixes(fmt))
-        # Triple formats get the union of all named graphs, as queries see it.
-        answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return answer.serialize(format=DUMP_FORMATS[fmt])
+        if fmt in ("trig", "nq"):  # the source graphs, without their merged copy
+            named = (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+            return ox.serialize(named, format=DUMP_FORMATS[fmt], prefixes=_prefixes(fmt))
+        return store.dump(format=DUMP_FORMATS[fmt], from_graph=ox.DefaultGraph(),
+                          prefixes=_prefixes(fmt))
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -138,8 +141,10 @@ class EmbeddedStore(Store):
 
     def replace(self, quads, *, artifacts: dict[str, bytes] | None = None) -> None:
         """Replaces the whole graph with ``quads`` (an iterable of pyoxigraph quads)."""
+        quads = quads if isinstance(quads, list) else list(quads)
         with self.new_generation() as (store, directory):
             store.bulk_extend(quads)
+            store.bulk_extend(merged_default_graph(quads))
             for name, content in (artifacts or {}).items():
                 (directory / name).write_bytes(content)
 
@@ -158,5 +163,5 @@ class EmbeddedStore(Store):
 def _prefixes(fmt: str) -> dict[str, str] | None:
     from .answer import PREFIXES
 
-    return PREFIXES if fmt == "trig" else None
+    return PREFIXES if fmt in ("trig", "turtle") else None
 

@@ -81,6 +81,12 @@ def _into_source_graph(quads: list, name: str) -> list:
             if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads]
 
 
+def merged_default_graph(quads):
+    """The triples of every named graph, as quads in the default graph (a set once stored)."""
+    default = ox.DefaultGraph()
+    return (ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+
+
 def quads_to_ntriples(quads) -> bytes:
     """The triples of ``quads`` (graph names dropped) as N-Triples."""
     return ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),

@@ -15,10 +15,10 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TSV, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from .answer import Answer, to_ox_term
+from .answer import PREFIXES, Answer, to_ox_term
 from .base import Store
 from .errors import QueryFailed, QuerySyntaxError, QueryTimeout, StoreUnavailable
-from .rdfio import quads_to_nquads
+from .rdfio import merged_default_graph, quads_to_nquads
 from .workers import MAX_ANSWER_BYTES
 
 AGENT = "akteursgraph (+https://w3id.org/akteursgraph)"
@@ -64,7 +64,7 @@ class RemoteStore(Store):
 
     def _run(self, sparql: str, bindings: dict, timeout: float, row_cap: int) -> Answer:
         client = self._client(self.url, timeout)
-        client.setQuery(sparql + _values_block(bindings))
+        client.setQuery(_prologue() + sparql + _values_block(bindings))
         kind = client.queryType
         if kind == "ASK":
             client.setReturnFormat(JSON)
@@ -92,9 +92,11 @@ class RemoteStore(Store):
 
     def replace(self, quads, *, artifacts: dict[str, bytes] | None = None) -> None:
         """Replaces the endpoint's whole dataset in one update request (one transaction on
-        Oxigraph, so a failure leaves the previous data). A remote store keeps no artifacts."""
+        Oxigraph, so a failure leaves the previous data). As in the embedded store, the default
+        graph receives the merge of the named graphs. A remote store keeps no artifacts."""
         quads = list(quads)
-        update = "DROP SILENT ALL ;\nINSERT DATA {\n" + _quad_block(quads) + "}\n"
+        body = _quad_block(quads) + quads_to_nquads(merged_default_graph(quads)).decode()
+        update = "DROP SILENT ALL ;\nINSERT DATA {\n" + body + "}\n"
         client = SPARQLWrapper(self.update_url, agent=AGENT)
         client.setMethod(POST)
         client.setRequestMethod(POSTDIRECTLY)
@@ -109,6 +111,11 @@ class RemoteStore(Store):
                            self.settings.query_timeout, 10**9)
         triples = ox.parse(answer.payload, format=ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=DUMP_FORMATS[fmt])
+
+
+def _prologue() -> str:
+    """The usual prefixes, which the embedded store predeclares too (a query may redeclare)."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
 
 
 def _values_block(bindings: dict) -> str:

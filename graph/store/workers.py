@@ -15,7 +15,7 @@ import time
 
 import pyoxigraph as ox
 
-from .answer import to_ox_term
+from .answer import PREFIXES, to_ox_term
 from .errors import QueryFailed, QuerySyntaxError, QueryTimeout
 
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -69,7 +69,7 @@ def execute(store, query: str, bindings: dict, row_cap: int) -> tuple:
     """Answers one query on a pyoxigraph store: ("ok", form, payload, boolean, truncated)."""
     substitutions = {ox.Variable(name): to_ox_term(term) for name, term in bindings.items()}
     try:
-        results = store.query(query, use_default_graph_as_union=True,
+        results = store.query(query, prefixes=PREFIXES,
                               substitutions=substitutions or None)
         if isinstance(results, ox.QueryBoolean):
             return ("ok", "ask", b"", bool(results), False)

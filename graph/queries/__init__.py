@@ -11,6 +11,13 @@ Header lines at the top of each file::
 A parameter is ``<name> <iri|text> [<class>] [optional] — <German label> / <English label>``.
 Values are bound by the engine (``bindings``), never pasted into the query text, and every
 parameter must be projected by the query so remote endpoints can bind it with ``VALUES``.
+
+The two ways of binding differ, so a query must be written to give the same answer under both:
+pyoxigraph substitutes the value into the patterns before evaluation (where ``BOUND(?param)``
+then says false and a pattern inside ``OPTIONAL`` filters nothing), while a remote store joins a
+trailing ``VALUES`` block with the finished solutions (where a row with the parameter unbound
+matches any value). So bind each parameter in a required pattern, or for an optional one
+``BIND(COALESCE(?found, "") AS ?param)``: every row carries a value, ``""`` where nothing applies.
 """
 from __future__ import annotations
 
@@ -49,6 +56,18 @@ class NamedQuery:
     description_en: str
     params: tuple[Param, ...]
     text: str
+
+    @property
+    def body(self) -> str:
+        """The query without its header, as it is sent to the store.
+
+        SPARQLWrapper guesses the query form from the first keyword it finds outside comments,
+        but its comment filter skips every second one of consecutive comment lines, so words in
+        a description ("address" → ADD, "asked" → ASK) turned a SELECT into an update.
+        """
+        lines = self.text.splitlines(keepends=True)
+        header = next((i for i, line in enumerate(lines) if not _HEADER.match(line)), len(lines))
+        return "".join(lines[header:])
 
     def bindings(self, values: dict[str, str], *, base_iri: str) -> dict:
         """Checks ``values`` against the declared parameters and turns them into terms."""
@@ -121,4 +140,4 @@ def get(name: str) -> NamedQuery:
 def run(store: Store, name: str, values: dict[str, str] | None = None, **options) -> Answer:
     query = get(name)
     bindings = query.bindings(values or {}, base_iri=store.settings.base_iri)
-    return store.query(query.text, bindings=bindings, **options)
+    return store.query(query.body, bindings=bindings, **options)

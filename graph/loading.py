@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .search import INDEX_ARTIFACT, build_index
 from .store import DataError, Store
 from .store import rdfio
 from .validation import ONTOLOGY_FILE, Violation, validate_ntriples
@@ -107,7 +108,10 @@ def build(store: Store, data_dir: Path, *, progress: Callable[[str], None] = lam
     started = time.perf_counter()
     summary = summarise(sources, seconds)
     summary.seconds["write"] = 0.0
-    store.replace(ontology + sources.quads, artifacts={"summary.json": summary_json(summary)})
+    quads = ontology + sources.quads
+    store.replace(quads, artifacts={
+        "summary.json": summary_json(summary),
+        INDEX_ARTIFACT: build_index(quads, base_iri=store.settings.base_iri)})
     summary.seconds["write"] = time.perf_counter() - started
     return summary
 

@@ -1,0 +1,421 @@
+"""Finding entities by name: a SQLite FTS5 index built with the graph, or SPARQL without one.
+
+The index (``search.sqlite``, a store artifact) holds one row per name of an entity — its
+labels and every ``skos:altLabel`` — folded: lower case, accents dropped, ``ß`` as ``ss``,
+punctuation as spaces ("Baden-Württemberg" → ``baden wurttemberg``). A name with an umlaut
+gets a second row spelt out (``baden wuerttemberg``) and a query is tried in both spellings,
+so "Dörfer", "dorfer" and "doerfer" all find "Digitale Dörfer".
+
+Hits come in tiers: the name equals the query, the name starts with it, each query word
+starts a word of the name, the name contains it (FTS5 trigrams). Rows are stored
+most-mentioned entity first, so every tier is read in stored order and stops after ``limit``
+hits without sorting all matches; prefix indexes for 1–4 letters and merged FTS segments
+keep even one-letter suggestions fast on a big graph.
+
+A remote store keeps no artifacts: there one bounded SPARQL query does the work.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .store import Store, iri, literal
+from .store import rdfio
+
+INDEX_ARTIFACT = "search.sqlite"
+AG = "https://w3id.org/akteursgraph/ontology#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
+DCT_TITLE = "http://purl.org/dc/terms/title"
+NOT_ENTITY_CLASSES = {AG + "Assertion", AG + "Status"}
+MAX_QUERY_CHARS = 200
+
+_WORD = re.compile(r"[^\W_]+")
+_ACCENT = re.compile(r"[\u0300-\u036f]")
+_SPELT_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    slug: str
+    label: str  # German label, else untagged, else English, else the slug
+    kind: str  # local name of the entity's ag: class, e.g. "FederalMinistry"
+    land: str | None  # label(s) of the Land(s) it is ag:inState, comma-separated
+    matched_alt_label: str | None  # the other name that matched, when not the label
+    label_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Land:
+    iri: str
+    slug: str
+    label: str
+    label_en: str | None
+    code: str | None
+    entities: int  # how many entities are ag:inState this Land
+
+
+@dataclass(frozen=True)
+class Facets:
+    kinds: dict[str, int]  # class local name -> number of entities, most first
+    lands: list[Land]  # by label
+
+
+# -- folding -------------------------------------------------------------------------------
+def fold(text: str) -> str:
+    """Lower case, accents dropped, ß as ss, words joined by one space."""
+    text = text.casefold()
+    if not text.isascii():
+        text = _ACCENT.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(_WORD.findall(text))
+
+
+def spellings(text: str) -> list[str]:
+    """The folded forms a name is indexed under and a query is tried in: plain, and with
+    umlauts spelt out as slugs write them (ä → ae)."""
+    plain = fold(text)
+    if text.isascii():
+        return [plain] if plain else []
+    spelt = fold(unicodedata.normalize("NFC", text.casefold()).translate(_SPELT_OUT))
+    return list(dict.fromkeys(k for k in (plain, spelt) if k))
+
+
+# -- building ------------------------------------------------------------------------------
+SCHEMA = """
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, slug TEXT NOT NULL,
+                     kind TEXT NOT NULL, label TEXT NOT NULL, label_en TEXT);
+CREATE TABLE kind (name TEXT PRIMARY KEY, entities INTEGER NOT NULL);
+CREATE TABLE land (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, slug TEXT NOT NULL,
+                   label TEXT NOT NULL, label_en TEXT, code TEXT, entities INTEGER NOT NULL);
+CREATE TABLE entity_land (land INTEGER NOT NULL, entity INTEGER NOT NULL,
+                          PRIMARY KEY (land, entity)) WITHOUT ROWID;
+CREATE INDEX entity_land_by_entity ON entity_land (entity);
+CREATE TABLE name (id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL,
+                   alt INTEGER NOT NULL, key TEXT NOT NULL);
+CREATE INDEX name_key ON name (key, entity);
+CREATE VIRTUAL TABLE name_words USING fts5 (key, content='name', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='1 2 3 4');
+CREATE VIRTUAL TABLE name_grams USING fts5 (key, content='name', content_rowid='id',
+    tokenize='trigram');
+"""
+
+
+def build_index(quads, *, base_iri: str) -> bytes:
+    """The search index for ``quads`` (pyoxigraph quads) as the bytes of a SQLite file."""
+    entities = _collect(quads, base_iri)
+    handle, name = tempfile.mkstemp(prefix="akteursgraph-search-", suffix=".sqlite",
+                                    dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    os.close(handle)
+    try:
+        db = sqlite3.connect(name)
+        try:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            _write(db, entities)
+            db.commit()
+        finally:
+            db.close()
+        return Path(name).read_bytes()
+    finally:
+        os.unlink(name)
+
+
+def _collect(quads, base_iri: str) -> list[dict]:
+    """One dict per entity (an IRI under ``base_iri`` with an ag: class), most-mentioned first."""
+    kinds, labels, alts, lands, codes = {}, {}, {}, {}, {}
+    mentions: Counter[str] = Counter()
+    for quad in quads:
+        subject, predicate = rdfio.subject_iri(quad), rdfio.predicate_iri(quad)
+        target = rdfio.object_iri(quad)
+        mentions[subject] += 1
+        if target:
+            mentions[target] += 1
+        if predicate == rdfio.RDF_TYPE.value:
+            if target and target.startswith(AG) and target not in NOT_ENTITY_CLASSES \
+                    and subject.startswith(base_iri):
+                kinds[subject] = target[len(AG):]
+        elif target:
+            if predicate == AG + "inState":
+                lands.setdefault(subject, set()).add(target)
+        elif predicate in (RDFS_LABEL, DCT_TITLE):
+            key = (predicate == DCT_TITLE, getattr(quad.object, "language", None) or "")
+            labels.setdefault(subject, {}).setdefault(key, set()).add(quad.object.value)
+        elif predicate == ALT_LABEL:
+            alts.setdefault(subject, set()).add(quad.object.value)
+        elif predicate == AG + "isoCode":
+            codes[subject] = quad.object.value
+    entities = []
+    for subject, kind in kinds.items():
+        found = labels.get(subject, {})
+        slug = subject[len(base_iri):]
+        label = _first(found, "de") or _first(found, "") or _first(found, "en") or slug
+        other = {*alts.get(subject, ()), *([codes[subject]] if subject in codes else [])}
+        entities.append({
+            "iri": subject, "slug": slug, "kind": kind, "label": label,
+            "label_en": _first(found, "en"), "code": codes.get(subject),
+            "names": sorted({label, *(n for group in found.values() for n in group)}),
+            "alts": sorted(other),  # a Land is found by its ISO code too ("DE-BW")
+            "lands": sorted(lands.get(subject, ())), "mentions": mentions[subject]})
+    entities.sort(key=lambda e: (-e["mentions"], e["iri"]))
+    return entities
+
+
+def _first(labels: dict, lang: str) -> str | None:
+    """The label in ``lang``, rdfs:label before dct:title; the smallest if several."""
+    for is_title in (False, True):
+        if labels.get((is_title, lang)):
+            return min(labels[(is_title, lang)])
+    return None
+
+
+def _write(db: sqlite3.Connection, entities: list[dict]) -> None:
+    db.executescript(SCHEMA)
+    ids = {e["iri"]: number for number, e in enumerate(entities, 1)}
+    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?)", [
+        (ids[e["iri"]], e["iri"], e["slug"], e["kind"], e["label"], e["label_en"])
+        for e in entities])
+    db.executemany("INSERT INTO kind VALUES (?, ?)",
+                   Counter(e["kind"] for e in entities).most_common())
+    per_land = Counter(land for e in entities for land in e["lands"])
+    db.executemany("INSERT INTO land VALUES (?, ?, ?, ?, ?, ?, ?)", [  # id: the State's
+        (ids[e["iri"]], e["iri"], e["slug"], e["label"], e["label_en"], e["code"],
+         per_land[e["iri"]]) for e in entities if e["kind"] == "State"])
+    db.executemany("INSERT INTO entity_land VALUES (?, ?)", [
+        (ids[land], ids[e["iri"]]) for e in entities for land in e["lands"] if land in ids])
+    rows = []  # in entity order, labels before other names, short before long
+    for e in entities:
+        named = [(n, 0) for n in e["names"]] + [(a, 1) for a in e["alts"] if a not in e["names"]]
+        keyed = [(alt, len(key), key, text) for text, alt in named for key in spellings(text)]
+        rows += [(ids[e["iri"]], text, alt, key) for alt, _, key, text in sorted(keyed)]
+    db.executemany("INSERT INTO name (entity, text, alt, key) VALUES (?, ?, ?, ?)", rows)
+    for table in ("name_words", "name_grams"):
+        db.execute(f"INSERT INTO {table} ({table}) VALUES ('rebuild')")
+        db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # one segment
+    db.execute("ANALYZE")
+
+
+# -- searching -----------------------------------------------------------------------------
+def index_path(store: Store) -> Path | None:
+    """The current generation's search index, or None (remote store, or none was built)."""
+    path = store.artifact(INDEX_ARTIFACT)
+    return Path(path) if path and Path(path).is_file() else None
+
+
+def open_index(path: Path) -> sqlite3.Connection:
+    # A generation never changes once built: immutable skips all locking.
+    return sqlite3.connect(path.as_uri() + "?mode=ro&immutable=1", uri=True,
+                           check_same_thread=False)
+
+
+def search(store: Store, text: str, *, kinds=(), land: str | None = None,
+           limit: int = 10) -> list[Hit]:
+    """Entities whose label or other name matches ``text``, best first.
+
+    ``kinds`` are class local names ("Municipality"); ``land`` is a Land's slug, IRI or ISO
+    code ("DE-BW"). Exact matches come first, then names starting with the text, then names
+    whose words start with its words, then names containing it.
+    """
+    text = " ".join(text.split())[:MAX_QUERY_CHARS]
+    limit = max(1, min(int(limit), 100))
+    if not spellings(text):
+        return []
+    path = index_path(store)
+    if path is None:
+        return _search_sparql(store, text, tuple(kinds), land, limit)
+    db = open_index(path)
+    try:
+        return _search_index(db, text, tuple(kinds), land, limit)
+    finally:
+        db.close()
+
+
+_SELECT = "SELECT n.entity, n.text, n.alt FROM "
+_TIERS = (  # (FROM and WHERE, ORDER BY); {where} takes the kind and Land filters
+    ("name n JOIN entity e ON e.id = n.entity WHERE n.key = ?", "n.entity"),
+    ("name_words w JOIN name n ON n.id = w.rowid JOIN entity e ON e.id = n.entity "
+     "WHERE name_words MATCH ?", "w.rowid"),
+    ("name_words w JOIN name n ON n.id = w.rowid JOIN entity e ON e.id = n.entity "
+     "WHERE name_words MATCH ?", "w.rowid"),
+    ("name_grams g JOIN name n ON n.id = g.rowid JOIN entity e ON e.id = n.entity "
+     "WHERE name_grams MATCH ?", "g.rowid"),
+)
+
+
+def _tier_terms(keys: list[str]) -> list[list[str]]:
+    """The match term(s) of each tier. Keys hold only letters, digits and single spaces, so
+    quoting them as FTS5 strings is safe; each is still passed as a bound parameter."""
+    starts = " OR ".join(f'(^"{k}"*)' for k in keys)
+    words = " OR ".join("(" + " AND ".join(f'"{w}"*' for w in k.split()) + ")" for k in keys)
+    grams = " OR ".join(f'"{k}"' for k in keys if len(k) >= 3)
+    return [keys, [starts], [words], [grams] if grams else []]
+
+
+def _search_index(db, text, kinds, land, limit) -> list[Hit]:
+    where, filters = "", []
+    if kinds:
+        where += f" AND e.kind IN ({', '.join('?' * len(kinds))})"
+        filters += list(kinds)
+    if land:
+        where += (" AND EXISTS (SELECT 1 FROM entity_land el WHERE el.land = ?"
+                  " AND el.entity = n.entity)")
+        filters.append(_land_id(db, land))
+    found: dict[int, tuple[str, int]] = {}
+    for (source, order), terms in zip(_TIERS, _tier_terms(spellings(text))):
+        rows = []
+        for term in terms:  # several only for exact keys; each read in stored order
+            rows += db.execute(f"{_SELECT}{source}{where} ORDER BY {order} LIMIT ?",
+                               [term, *filters, limit * 3]).fetchall()
+        rows.sort(key=lambda row: row[0])
+        tier: set[int] = set()
+        for entity, name, alt in rows:
+            if entity not in found and len(found) < limit:
+                found[entity] = (name, alt)
+                tier.add(entity)
+            elif entity in tier and name == text:  # "DStGB" over "DSTGB": the one typed
+                found[entity] = (name, alt)
+        if len(found) >= limit:
+            break
+    return _hits(db, found)
+
+
+def _land_id(db, land: str) -> int:
+    row = db.execute("SELECT id FROM land WHERE iri = ? OR slug = ? OR code = ?",
+                     (land, land, land.upper())).fetchone()
+    return row[0] if row else 0  # no such Land: nothing is in it
+
+
+def _hits(db, found: dict[int, tuple[str, int]]) -> list[Hit]:
+    marks = ", ".join("?" * len(found))
+    rows = {row[0]: row[1:] for row in db.execute(
+        f"SELECT id, iri, slug, kind, label, label_en FROM entity WHERE id IN ({marks})",
+        list(found))}
+    lands: dict[int, list[str]] = {}
+    for entity, label in db.execute(
+            "SELECT el.entity, l.label FROM entity_land el JOIN land l ON l.id = el.land "
+            f"WHERE el.entity IN ({marks}) ORDER BY l.label", list(found)):
+        lands.setdefault(entity, []).append(label)
+    hits = []
+    for entity, (name, alt) in found.items():
+        iri_, slug, kind, label, label_en = rows[entity]
+        other = name if alt or name not in (label, label_en) else None
+        hits.append(Hit(iri_, slug, label, kind, ", ".join(lands.get(entity, [])) or None,
+                        other, label_en))
+    return hits
+
+
+def facets(store: Store) -> Facets:
+    """The kinds of entity and the 16 Länder, each with how many entities it has."""
+    path = index_path(store)
+    if path is None:
+        return _facets_sparql(store)
+    db = open_index(path)
+    try:
+        kinds = dict(db.execute("SELECT name, entities FROM kind ORDER BY entities DESC, name"))
+        lands = [Land(*row) for row in db.execute(
+            "SELECT iri, slug, label, label_en, code, entities FROM land ORDER BY label")]
+    finally:
+        db.close()
+    return Facets(kinds, lands)
+
+
+# -- without an index: SPARQL --------------------------------------------------------------
+# The engine folds the labels; the query text is bound as ?q. A remote store binds with a
+# trailing VALUES block, which FILTERs inside WHERE do not see, so ?q appears only in SELECT
+# expressions and ORDER BY — evaluated after that join (SPARQL 1.1 §18.2.4) — and the hits
+# are picked from the ranked rows here.
+FOLDED_NAME = (  # what sparql_key() does, in SPARQL
+    'REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(LCASE(STR(?name)),'
+    ' "ä", "a"), "ö", "o"), "ü", "u"), "ß", "ss"), "ae", "a"), "oe", "o"), "ue", "u"),'
+    r' "[^\\p{L}\\p{N}]+", " "), "^ | $", "")')
+_ENTITY_PATTERN = """?e a ?cls .
+  FILTER(isIRI(?e) && STRSTARTS(STR(?cls), STR(ag:)) && ?cls NOT IN (ag:Assertion, ag:Status))"""
+SEARCH_QUERY = """
+SELECT ?e ?q ?cls ?land ?code ?name ?alt
+       (?key = ?q AS ?exact) (STRSTARTS(?key, ?q) AS ?starts) (CONTAINS(?key, ?q) AS ?hit)
+WHERE {
+  %s
+  { ?e rdfs:label ?name BIND(0 AS ?alt) } UNION { ?e dct:title ?name BIND(0 AS ?alt) }
+  UNION { ?e skos:altLabel ?name BIND(1 AS ?alt) } UNION { ?e ag:isoCode ?name BIND(1 AS ?alt) }
+  BIND(%s AS ?key)
+  %%s
+}
+ORDER BY DESC(?exact) DESC(?starts) DESC(?hit) ?alt STRLEN(?name) ?e
+LIMIT %%d""" % (_ENTITY_PATTERN, FOLDED_NAME)
+_IN_LAND = {"land": "?e ag:inState ?land .", "code": "?e ag:inState/ag:isoCode ?code ."}
+HIT_DETAILS = """
+SELECT ?e ?label ?label_en ?title ?land_label WHERE {
+  OPTIONAL { ?e rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "de") || LANG(?label) = "") }
+  OPTIONAL { ?e rdfs:label ?label_en FILTER(LANGMATCHES(LANG(?label_en), "en")) }
+  OPTIONAL { ?e dct:title ?title }
+  OPTIONAL { ?e ag:inState/rdfs:label ?land_label FILTER(LANGMATCHES(LANG(?land_label), "de")) }
+}"""
+
+
+def sparql_key(text: str) -> str:
+    """The folding of the SPARQL search, for the query text."""
+    text = unicodedata.normalize("NFC", text.casefold())  # casefold: ß -> ss
+    for old, new in (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ae", "a"), ("oe", "o"), ("ue", "u")):
+        text = text.replace(old, new)
+    return " ".join(_WORD.findall(text))
+
+
+def _search_sparql(store: Store, text: str, kinds: tuple, land: str | None, limit: int):
+    bindings, pattern = {"q": literal(sparql_key(text))}, ""
+    if land and re.fullmatch(r"(?i)DE-[A-Z]{2}", land):
+        bindings["code"], pattern = literal(land.upper()), _IN_LAND["code"]
+    elif land:
+        full = land if land.startswith(("http://", "https://")) else store.settings.base_iri + land
+        bindings["land"], pattern = iri(full), _IN_LAND["land"]
+    best: dict[str, dict] = {}
+    for kind in kinds or (None,):  # one query per kind: ?cls is bound like ?q
+        if kind:
+            bindings["cls"] = iri(AG + kind)
+        answer = store.query(SEARCH_QUERY % (pattern, limit * 4), bindings=bindings,
+                             row_cap=limit * 4)
+        for row in answer.records():
+            if row.get("hit") == "true" and row["e"] not in best:
+                best[row["e"]] = row
+    ranked = sorted(best.values(), key=lambda r: (r["exact"] != "true", r["starts"] != "true",
+                                                  r["alt"], len(r["name"])))
+    return [_sparql_hit(store, row) for row in ranked[:limit]]
+
+
+def _sparql_hit(store: Store, row: dict) -> Hit:
+    details = store.query(HIT_DETAILS, bindings={"e": iri(row["e"])}, row_cap=50).records()
+    first = details[0] if details else {}
+    base = store.settings.base_iri
+    slug = row["e"][len(base):] if row["e"].startswith(base) else row["e"]
+    label = first.get("label") or first.get("title") or first.get("label_en") or slug
+    lands = sorted({d["land_label"] for d in details if "land_label" in d})
+    other = row["name"] if row["alt"] == "1" or row["name"] not in (
+        label, first.get("label_en")) else None
+    return Hit(row["e"], slug, label, row["cls"][len(AG):], ", ".join(lands) or None, other,
+               first.get("label_en"))
+
+
+FACET_KINDS = """SELECT ?cls (COUNT(DISTINCT ?e) AS ?n) WHERE { %s } GROUP BY ?cls
+ORDER BY DESC(?n) ?cls""" % _ENTITY_PATTERN
+FACET_LANDS = """
+SELECT ?land ?label ?label_en ?code (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  ?land a ag:State .
+  OPTIONAL { ?land rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "de")) }
+  OPTIONAL { ?land rdfs:label ?label_en FILTER(LANGMATCHES(LANG(?label_en), "en")) }
+  OPTIONAL { ?land ag:isoCode ?code }
+  OPTIONAL { ?x ag:inState ?land }
+} GROUP BY ?land ?label ?label_en ?code ORDER BY ?label"""
+
+
+def _facets_sparql(store: Store) -> Facets:
+    kinds = {r["cls"][len(AG):]: int(r["n"]) for r in store.query(FACET_KINDS).records()}
+    base, lands = store.settings.base_iri, {}
+    for r in store.query(FACET_LANDS, row_cap=1000).records():
+        slug = r["land"][len(base):] if r["land"].startswith(base) else r["land"]
+        lands.setdefault(r["land"], Land(r["land"], slug, r.get("label") or slug,
+                                         r.get("label_en"), r.get("code"), int(r["n"])))
+    return Facets(kinds, list(lands.values()))

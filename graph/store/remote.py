@@ -7,6 +7,8 @@ so a named query must project every parameter it declares.
 """
 from __future__ import annotations
 
+import ast
+import re
 import socket
 import urllib.error
 from itertools import islice
@@ -48,8 +50,7 @@ class RemoteStore(Store):
         except SPARQLWrapperException as error:
             text = str(error)
             if "QueryBadFormed" in type(error).__name__:
-                raise QuerySyntaxError(f"the endpoint rejected the query: {text[:500]}",
-                                       hint="correct the query") from None
+                raise _syntax_error(text) from None
             raise QueryFailed(f"the endpoint {self.url} failed: {text[:500]}") from None
         except (socket.timeout, TimeoutError):
             raise QueryTimeout(f"the endpoint did not answer within {timeout:g} s",
@@ -116,6 +117,31 @@ class RemoteStore(Store):
 def _prologue() -> str:
     """The usual prefixes, which the embedded store predeclares too (a query may redeclare)."""
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
+
+#: Where Oxigraph ("error at 2:7") and Jena ("at line 2, column 7") put the error position.
+_POSITION = re.compile(r"(?:at|line) (\d+)(?::|, column )(\d+)")
+
+
+def _syntax_error(text: str) -> QuerySyntaxError:
+    """The endpoint's own complaint on one line, its position counted in the caller's text
+    (the prologue this store prepends shifts every line)."""
+    _, _, response = text.partition("Response:\n")
+    try:
+        detail = ast.literal_eval(response.strip()).decode("utf-8", "replace")
+    except (ValueError, SyntaxError, AttributeError):
+        detail = response or text
+    detail = " ".join(detail.split())[:500]
+    line = column = None
+    position = _POSITION.search(detail)
+    if position:
+        line, column = int(position[1]) - len(PREFIXES), int(position[2])
+        if line >= 1:
+            detail = detail.replace(position[0], f"{position[0].split()[0]} {line}:{column}", 1)
+        else:  # the position lies in the prologue, which the caller never wrote
+            line = column = None
+    return QuerySyntaxError(f"the endpoint rejected the query: {detail}", line=line,
+                            column=column, hint="correct the query at that position")
 
 
 def _values_block(bindings: dict) -> str:

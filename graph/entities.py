@@ -96,11 +96,10 @@ class Evidence:
 class Relation:
     other: Node
     evidence: list[Evidence] = field(default_factory=list)
+    inferred: bool = field(init=False)  # only inferred: no source states it in words
 
-    @property
-    def inferred(self) -> bool:
-        """Only inferred: no source states it in words."""
-        return bool(self.evidence) and all(e.inferred for e in self.evidence)
+    def __post_init__(self):
+        self.inferred = bool(self.evidence) and all(e.inferred for e in self.evidence)
 
 
 @dataclass

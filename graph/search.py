@@ -29,6 +29,8 @@ from .store import Store, iri, literal
 from .store import rdfio
 
 INDEX_ARTIFACT = "search.sqlite"
+#: Raised with every change to SCHEMA; an index of another version is not used.
+INDEX_VERSION = 2
 AG = "https://w3id.org/akteursgraph/ontology#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
@@ -176,6 +178,7 @@ def _first(labels: dict, lang: str) -> str | None:
 
 def _write(db: sqlite3.Connection, entities: list[dict]) -> None:
     db.executescript(SCHEMA)
+    db.execute(f"PRAGMA user_version = {INDEX_VERSION:d}")
     ids = {e["iri"]: number for number, e in enumerate(entities, 1)}
     db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?)", [
         (ids[e["iri"]], e["iri"], e["slug"], e["kind"], e["label"], e["label_en"])
@@ -202,9 +205,19 @@ def _write(db: sqlite3.Connection, entities: list[dict]) -> None:
 
 # -- searching -----------------------------------------------------------------------------
 def index_path(store: Store) -> Path | None:
-    """The current generation's search index, or None (remote store, or none was built)."""
+    """The current generation's search index, or None (remote store, none built, or one
+    built by another version of this module)."""
     path = store.artifact(INDEX_ARTIFACT)
-    return Path(path) if path and Path(path).is_file() else None
+    if not path or not Path(path).is_file():
+        return None
+    db = open_index(Path(path))
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        version = None
+    finally:
+        db.close()
+    return Path(path) if version == INDEX_VERSION else None
 
 
 def open_index(path: Path) -> sqlite3.Connection:
@@ -219,12 +232,13 @@ def search(store: Store, text: str, *, kinds=(), land: str | None = None,
 
     ``kinds`` are class local names ("Municipality"); ``land`` is a Land's slug, IRI or ISO
     code ("DE-BW"). Exact matches come first, then names starting with the text, then names
-    whose words start with its words, then names containing it.
+    whose words start with its words, then names containing it. With no text, the entities
+    that pass the filters.
     """
     text = " ".join(text.split())[:MAX_QUERY_CHARS]
     limit = max(1, min(int(limit), 100))
-    if not spellings(text):
-        return []
+    if not spellings(text) and not (kinds or land):
+        return []  # without text, only a filter lists entities (most-mentioned first)
     path = index_path(store)
     if path is None:
         return _search_sparql(store, text, tuple(kinds), land, limit)
@@ -263,10 +277,15 @@ def _search_index(db, text, kinds, land, limit) -> list[Hit]:
         filters += list(kinds)
     if land:
         where += (" AND EXISTS (SELECT 1 FROM entity_land el WHERE el.land = ?"
-                  " AND el.entity = n.entity)")
+                  " AND el.entity = e.id)")
         filters.append(_land_id(db, land))
     found: dict[int, tuple[str, int]] = {}
-    for (source, order), terms in zip(_TIERS, _tier_terms(spellings(text))):
+    keys = spellings(text)
+    if not keys:
+        rows = db.execute(f"SELECT e.id, e.label, 0 FROM entity e WHERE 1 {where} "
+                          "ORDER BY e.id LIMIT ?", [*filters, limit])
+        return _hits(db, {entity: (name, alt) for entity, name, alt in rows})
+    for (source, order), terms in zip(_TIERS, _tier_terms(keys)):
         rows = []
         for term in terms:  # several only for exact keys; each read in stored order
             rows += db.execute(f"{_SELECT}{source}{where} ORDER BY {order} LIMIT ?",
@@ -291,6 +310,8 @@ def _land_id(db, land: str) -> int:
 
 
 def _hits(db, found: dict[int, tuple[str, int]]) -> list[Hit]:
+    if not found:
+        return []
     marks = ", ".join("?" * len(found))
     rows = {row[0]: row[1:] for row in db.execute(
         f"SELECT id, iri, slug, kind, label, label_en FROM entity WHERE id IN ({marks})",

@@ -3,6 +3,7 @@ on a store without artifacts (a real Oxigraph server among them)."""
 from __future__ import annotations
 
 import random
+import sqlite3
 import shutil
 import statistics
 import subprocess
@@ -223,3 +224,24 @@ def test_suggestions_stay_fast_on_a_big_index(tmp_path):
     db.close()
     p95 = statistics.quantiles(timings, n=20)[-1]
     assert p95 < 0.05, f"95th percentile {p95 * 1000:.1f} ms"
+
+
+def test_filters_alone_list_entities(any_store):
+    assert set(slugs(find(any_store, "", kinds=["State"]))) == {"baden-wuerttemberg", "bayern"}
+    assert set(slugs(find(any_store, " ", land="DE-BY"))) == {"dorf", "bergdorf", "muenchen"}
+
+
+def test_an_index_of_another_version_is_not_used(tmp_path):
+    """A generation built by an older release falls back to SPARQL instead of failing."""
+    quads = _quads(tmp_path)
+    stale = sqlite3.connect(tmp_path / "stale.sqlite")
+    stale.execute("CREATE TABLE entity (iri TEXT)")
+    stale.commit()
+    stale.close()
+    store = open_store(Settings.from_env(store=":memory:"))
+    try:
+        store.replace(quads, artifacts={"search.sqlite": (tmp_path / "stale.sqlite").read_bytes()})
+        assert search.index_path(store) is None
+        assert slugs(find(store, "dorfer")) == ["digitale-doerfer"]
+    finally:
+        store.close()

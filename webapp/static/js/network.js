@@ -53,8 +53,11 @@
     var nodes = new vis.DataSet(prepareNodes(data.nodes));
     var edges = new vis.DataSet(prepareEdges(data.edges));
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+    var settled = false;
     var settle = function () {
       network.setOptions({ physics: { enabled: false } });
+      if (!settled) network.fit();
+      settled = true;
       container.setAttribute("data-state", "stable");
       if (onProgress) onProgress(null);
     };
@@ -188,7 +191,7 @@
         joinCondition: function (n) { return n.kind === kind && n.id !== data.focus; },
         clusterNodeProperties: {
           id: "cluster:" + kind, label: sample.kindLabel + " (" + members.length + ")",
-          shape: sample.shape, color: sample.color, size: 30, kind: kind,
+          group: kind, size: 24, kind: kind, borderWidth: 3,
           title: tip(sample.kindLabel + ": " + members.length + " " + strings.Knoten),
           font: { color: "#1b1f24", strokeWidth: 3, strokeColor: "#ffffff" }
         }

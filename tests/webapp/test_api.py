@@ -1,6 +1,9 @@
 """The JSON API under /api: search, entity, named queries, statistics, and the one error shape."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from graph import queries
@@ -124,3 +127,49 @@ def test_every_failure_has_the_same_shape(client):
         assert isinstance(error["hint"], str), url
         shapes.add(tuple(sorted(error)))
     assert shapes == {("code", "hint", "message", "status")}
+
+
+@pytest.fixture(scope="module")
+def remote_client(seed_data_dir, tmp_path_factory):
+    """The viewer on a real `oxigraph serve` holding the seed data: a store without artifacts,
+    so search, statistics and entities take their SPARQL paths (bindings as trailing VALUES)."""
+    from graph import loading
+    from graph.settings import Settings
+    from graph.store import open_store, rdfio
+    from tests.conftest import free_port, wait_for
+    from webapp import create_app
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the 'oxigraph' server command is missing: pip install 'oxigraph==0.5.13'")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+         "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+        settings = Settings.from_env(store=f"http://127.0.0.1:{port}/query")
+        store = open_store(settings)
+        ontology = rdfio.read_quads(loading.ONTOLOGY_FILE, into_graph=loading.ONTOLOGY_GRAPH)
+        store.replace(ontology + loading.read_sources(seed_data_dir).quads)
+        app = create_app(settings, store=store)
+        app.config["TESTING"] = True
+        yield app.test_client()
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_remote_store_answers_like_the_embedded_one(remote_client, client):
+    for text in ("dorfer", "BMWi", "baden-wuerttemberg"):
+        remote = ok(remote_client, f"/api/search?q={text}&limit=3")["hits"]
+        assert remote[0] == ok(client, f"/api/search?q={text}&limit=3")["hits"][0], text
+    remote, embedded = ok(remote_client, f"/api/entity/{BMWI}"), ok(client, f"/api/entity/{BMWI}")
+    assert remote == embedded
+    remote_stats, stats = ok(remote_client, "/api/stats"), ok(client, "/api/stats")
+    assert remote_stats["kinds"] == stats["kinds"] and remote_stats["lands"] == stats["lands"]
+    assert remote_stats["statements"] is None  # no build summary beside a remote store
+    for url in ("/", "/search?q=dorfer", "/id/xss-verein", f"/id/{BMWI}?format=ttl"):
+        assert remote_client.get(url).status_code == 200, url
+    assert "&lt;img src=x onerror=alert(1)&gt;" in remote_client.get(
+        "/id/xss-verein").get_data(as_text=True)

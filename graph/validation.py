@@ -21,6 +21,7 @@ SHORT = {
     "https://w3id.org/akteursgraph/id/": "id:",
     "https://w3id.org/akteursgraph/ontology#": "ag:",
     "https://schema.org/": "schema:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
     "http://www.w3.org/ns/org#": "org:",
     "http://purl.org/dc/terms/": "dct:",
     "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
@@ -83,10 +84,12 @@ def validate_ntriples(data: bytes, origins: dict[str, set[str]]) -> list[Violati
         raise ShapesBroken(f"the SHACL shapes in {SHAPES_DIR} cannot be applied: {report}")
     violations = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
+        focus = node = report.value(result, SH.focusNode)
         if not isinstance(focus, URIRef):  # an assertion node: name the fact's subject
             focus = graph.value(focus, RDF.subject) or focus
         path = report.value(result, SH.resultPath)
+        if path is None:  # a node shape on the subjects of a property: name that property
+            path = _targeted_property(graph, node, report.value(result, SH.sourceShape))
         severity = report.value(result, SH.resultSeverity)
         violations.append(Violation(
             entity=short(str(focus)),
@@ -95,6 +98,13 @@ def validate_ntriples(data: bytes, origins: dict[str, set[str]]) -> list[Violati
             message=str(report.value(result, SH.resultMessage) or "violates a shape"),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation"))
     return sorted(violations, key=lambda v: (v.files, v.entity, v.property, v.message))
+
+
+def _targeted_property(graph: Graph, node, shape):
+    """The property (of ``sh:targetSubjectsOf``) by which ``shape`` picked ``node``, if one."""
+    used = [p for p in shapes_graph().objects(shape, SH.targetSubjectsOf)
+            if (node, p, None) in graph]
+    return used[0] if len(used) == 1 else None
 
 
 def shape_files() -> list[Path]:

@@ -20,6 +20,9 @@ def check_query(text: str, *, max_bytes: int) -> None:
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise QueryRefused(f"the query is longer than {max_bytes:,} bytes",
                            hint="shorten it, or raise AKTEURSGRAPH_MAX_QUERY_BYTES")
+    if not text.strip():
+        raise QuerySyntaxError("the query is empty", line=1, column=1,
+                               hint="write a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     _check(text)
 
 
@@ -46,10 +49,11 @@ def _check(text: str) -> None:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
-        return True
+        parsed = parseUpdate(text)
     except (ParseException, RecursionError):
         return False
+    # An empty text (or a bare prologue) is a valid update of no operations: not an update.
+    return any(hasattr(operation, "name") for operation in parsed.get("request") or ())
 
 
 def _may_hide_service(text: str) -> bool:

@@ -98,3 +98,16 @@ def test_unparsable_text_that_mentions_service_is_a_syntax_error_with_its_positi
     with pytest.raises(QuerySyntaxError) as caught:
         check_query(query, max_bytes=LIMIT)
     assert caught.value.line == 3 and caught.value.column is not None
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t"])
+def test_empty_query_says_so(text):
+    with pytest.raises(QuerySyntaxError, match="the query is empty"):
+        check_query(text, max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize("text", ["PREFIX ex: <urn:x:>\n", "# only a comment"])
+def test_text_without_operations_is_no_update(text):
+    # SPARQL Update's grammar accepts a request of no operations: that is no reason to call
+    # the text an update; the engine reports the missing query with its position.
+    assert check_query(text, max_bytes=LIMIT) is None

@@ -48,6 +48,10 @@ def read_quads(path: Path, *, display: str | None = None, into_graph: str | None
     except SyntaxError as error:
         line, column = _position(error)
         message = str(error.msg if hasattr(error, "msg") else error)
+        if "LoadDocumentCallback" in message:  # pyoxigraph's words for an outside @context
+            raise DataError("the JSON-LD @context (or @import) names another document, which "
+                            "is never fetched", file=name,
+                            hint="write the context inline in the file") from None
         raise DataError(message, file=name, line=line, column=column,
                         hint="fix the syntax there and build again") from None
     except (OSError, ValueError) as error:

@@ -131,18 +131,24 @@ def test_validate_passes_good_data_and_names_each_violation_of_bad(work, tmp_pat
 
 # -- query --------------------------------------------------------------------------------------
 def test_select_ask_construct_describe_in_their_formats(work, store_dir):
-    """Each form once, in the formats the brief names; Answer.serialize's every format is
-    checked in-process in test_store.py."""
+    """Each form once, in the formats the brief names, from a file, from '-' and from standard
+    input without a file argument; Answer.serialize's every format is checked in-process in
+    test_store.py."""
     files = {"land.rq": LAND_QUERY,
-             "ask.rq": "ASK { id:beispiel-ministerium ag:funds id:beispiel-foerderprogramm }",
              "construct.rq": "CONSTRUCT { ?p ag:fundedBy ?f } WHERE { ?f ag:funds ?p }",
              "describe.rq": "DESCRIBE id:beispielland"}
     for name, text in files.items():
         (work / name).write_text(text, encoding="utf-8")
-    calls = {"json": "land.rq", "csv": "land.rq", "xml": "land.rq", "ask json": "ask.rq",
-             "turtle": "construct.rq", "nt": "describe.rq"}
-    results = dict(zip(calls, cli_all([("query", file, "--format", fmt.split()[-1], "--store",
-                                        store_dir) for fmt, file in calls.items()], work)))
+    ask = "ASK { id:beispiel-ministerium ag:funds id:beispiel-foerderprogramm }"
+    calls = {"json": ("land.rq", "--format", "json"), "csv": ("land.rq", "--format", "csv"),
+             "xml": ("land.rq", "--format", "xml"), "table": ("-",),
+             "ask json": ("-", "--format", "json"), "ask table": (),
+             "turtle": ("construct.rq", "--format", "turtle"),
+             "nt": ("describe.rq", "--format", "nt")}
+    stdins = {"table": LAND_QUERY, "ask json": ask, "ask table": ask.replace("funds", "runs")}
+    results = dict(zip(calls, cli_all([("query", *args, "--store", store_dir)
+                                       for args in calls.values()], work,
+                                      stdins=[stdins.get(name) for name in calls])))
     land = ID + "beispielland"
 
     document = json.loads(succeeded(results["json"]).stdout)
@@ -155,7 +161,12 @@ def test_select_ask_construct_describe_in_their_formats(work, store_dir):
                                        format=ox.QueryResultsFormat.XML)
     assert [(s["land"], s["code"]) for s in solutions] == [
         (ox.NamedNode(land), ox.Literal("DE-XX"))]
+    table = succeeded(results["table"]).stdout.splitlines()
+    assert table[0].split() == ["land", "code"]
+    assert table[2].split() == ["id:beispielland", "DE-XX"] and table[-1] == "(1 row)"
+
     assert json.loads(succeeded(results["ask json"]).stdout) == {"head": {}, "boolean": True}
+    assert succeeded(results["ask table"]).stdout.strip() == "no"
 
     built = rdflib.Graph().parse(data=succeeded(results["turtle"]).stdout, format="turtle")
     assert set(built) == {(rdflib.URIRef(ID + "beispiel-foerderprogramm"),
@@ -165,21 +176,14 @@ def test_select_ask_construct_describe_in_their_formats(work, store_dir):
     assert set(described.subjects()) == {rdflib.URIRef(land)}
 
 
-def test_table_from_standard_input(work, store_dir):
-    dash, no_file = cli_all([("query", "-", "--store", store_dir), ("query", "--store", store_dir)],
-                            work, stdins=[LAND_QUERY, "ASK { id:beispielland ag:runs ?x }"])
-    table = succeeded(dash).stdout.splitlines()
-    assert table[0].split() == ["land", "code"]
-    assert table[2].split() == ["id:beispielland", "DE-XX"] and table[-1] == "(1 row)"
-    assert succeeded(no_file).stdout.strip() == "no"
-
-
-def test_format_that_does_not_fit_the_answer_is_one_clear_line(work, store_dir):
-    result = cli("query", "-", "--format", "csv", "--store", store_dir, cwd=work,
-                 stdin="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "--format csv" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_format_that_does_not_fit_the_answer_is_one_clear_line(work, store_dir, capsys,
+                                                                monkeypatch):
+    # In this process (main() is the whole command): the error path needs no new interpreter.
+    (work / "all.rq").write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", encoding="utf-8")
+    monkeypatch.chdir(work)
+    assert main(["query", "all.rq", "--format", "csv", "--store", store_dir]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--format csv does not fit a graph answer" in err
 
 
 def test_list_shows_every_named_query(work, store_dir):

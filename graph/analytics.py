@@ -51,9 +51,6 @@ class Filters:
             return False
         return self.land is None or node == self.land or self.land in data["lands"]
 
-    def relation_ok(self, predicate: str) -> bool:
-        return not self.relations or predicate in self.relations
-
 
 @dataclass
 class EntityNetwork:
@@ -139,24 +136,21 @@ def sort_key(text: str) -> str:
     return text.casefold().translate(str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"}))
 
 
-def restricted(network: EntityNetwork, filters: Filters, keep=()) -> nx.MultiDiGraph:
-    """A read-only view holding only the nodes and relations ``filters`` allow (+ ``keep``)."""
-    keep = set(keep)
-    if not (filters.kinds or filters.land or filters.relations):
+def restricted(network: EntityNetwork, relations: frozenset[str]) -> nx.MultiDiGraph:
+    """A read-only view with only the given relations (all when empty)."""
+    if not relations:
         return network.graph
-    return nx.subgraph_view(
-        network.graph,
-        filter_node=lambda n: n in keep or filters.node_ok(network, n),
-        filter_edge=lambda u, v, key: filters.relation_ok(key))
+    return nx.subgraph_view(network.graph, filter_edge=lambda u, v, key: key in relations)
 
 
 def _neighbours(view: nx.MultiDiGraph, node: str) -> set[str]:
     return set(view.successors(node)) | set(view.predecessors(node))
 
 
-def _ball_order(network: EntityNetwork, view, seeds: dict[str, int], limit: int) -> list[str]:
-    """Nodes within each seed's depth (breadth first, by label within a layer), at most
-    ``limit`` of them."""
+def _ball_order(network: EntityNetwork, view, seeds: dict[str, int], accept, limit: int
+                ) -> list[str]:
+    """The accepted nodes within each seed's depth (breadth first, by label within a layer),
+    at most ``limit`` of them; the walk passes through nodes that are not accepted."""
     order: dict[str, None] = {}
     for seed, depth in seeds.items():
         if seed not in view:
@@ -170,9 +164,10 @@ def _ball_order(network: EntityNetwork, view, seeds: dict[str, int], limit: int)
             seen |= following
             layer = sorted(following, key=lambda n: sort_key(network.label(n)))
             for node in layer:
-                order.setdefault(node)
-                if len(order) >= limit:
-                    return list(order)
+                if accept(node):
+                    order.setdefault(node)
+                    if len(order) >= limit:
+                        return list(order)
     return list(order)
 
 
@@ -180,13 +175,16 @@ def neighbourhood(network: EntityNetwork, seeds: dict[str, int], filters: Filter
                   *, cap: int = DEFAULT_CAP, page: int = 0, pages: int = 1) -> Selection:
     """The entities within ``depth`` steps of each seed ({IRI: depth}), or the best connected
     entities of the whole graph when there is no seed; ``pages`` pages of ``cap`` nodes from
-    page ``page`` on. A page's edges join its nodes to each other and to earlier pages."""
-    view = restricted(network, filters, keep=seeds)
+    page ``page`` on. Steps follow the chosen relations through entities of any kind; the
+    kind and Land filters choose which of the entities reached are shown (seeds always are).
+    A page's edges join its nodes to each other and to earlier pages."""
+    view = restricted(network, filters.relations)
+    accept = lambda n: n in seeds or filters.node_ok(network, n)  # noqa: E731
     end = (page + pages) * cap
     if seeds:
-        order = _ball_order(network, view, seeds, end + 1)
+        order = _ball_order(network, view, seeds, accept, end + 1)
     else:
-        order = list(islice((n for n in network.ranked if n in view), end + 1))
+        order = list(islice((n for n in network.ranked if accept(n)), end + 1))
     known, window = set(order[:end]), order[page * cap:end]
     edges = []
     for node in window:
@@ -204,7 +202,7 @@ def connection_paths(network: EntityNetwork, source: str, target: str,
                      ) -> list[list[Step]]:
     """Up to ``cap`` shortest paths between two entities, whatever the direction of each
     fact; each step names every fact (of the allowed relations) that links its two ends."""
-    view = restricted(network, Filters(relations=relations))
+    view = restricted(network, relations)
     undirected = view.to_undirected(as_view=True)
     try:
         paths = list(islice(nx.all_shortest_paths(undirected, source, target), cap))

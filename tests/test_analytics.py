@@ -92,6 +92,10 @@ def test_filters_keep_the_focus_and_cut_the_rest():
     towns = analytics.neighbourhood(
         net, {B + "programm": 2}, Filters(kinds=frozenset({"Municipality"})))
     assert set(slugs(towns.nodes)) == {"programm", "stadt-1", "stadt-2"}
+    beyond = analytics.neighbourhood(  # the walk passes through the programme, not shown
+        net, {B + "ministerium": 2}, Filters(kinds=frozenset({"Municipality"})))
+    assert set(slugs(beyond.nodes)) == {"ministerium", "stadt-1", "stadt-2"}
+    assert beyond.edges == []
     funding_only = analytics.neighbourhood(
         net, {B + "ministerium": 2}, Filters(relations=frozenset({FUNDS})))
     assert set(slugs(funding_only.nodes)) == {"ministerium", "programm", "verein"}

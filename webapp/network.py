@@ -166,7 +166,11 @@ def _js_strings() -> dict:
 
 
 def _endpoints() -> dict:
-    return {"neighbourhood": url_for("network.api_neighbourhood"),
+    from flask import current_app
+
+    search = "api.search" in current_app.view_functions  # another area; may be absent
+    return {"search": url_for("api.search") if search else "",
+            "neighbourhood": url_for("network.api_neighbourhood"),
             "statement": url_for("network.api_statement"),
             "page": url_for("network.page"), "entity": request.script_root + "/id/"}
 
@@ -309,6 +313,7 @@ def _paths(net):
 def paths():
     net = _network()
     context = {"choices": _choices(net), "args": request.args, "searched": False,
+               "data": {"urls": _endpoints(), "strings": _js_strings()},
                "suggestions": [{"slug": visual.slug_of(n, _base()), "label": net.label(n, _lang())}
                                for n in net.ranked[:300] if visual.slug_of(n, _base())]}
     if request.args.get("from") or request.args.get("to"):

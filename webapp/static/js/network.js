@@ -145,7 +145,34 @@
     showPassages(slot, urls, strings, edge.from, edge.predicate, edge.to);
   }
 
+  /* Suggestions while typing, from the viewer's search API (/api/search?q=), into a datalist. */
+  function suggest(input, urls) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list || !urls.search) return;
+    var timer = null, asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (q.length < 2 || q === asked) return;
+        asked = q;
+        fetch(urls.search + "?" + new URLSearchParams({ q: q, limit: "12" }).toString(),
+              { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (answer) {
+            if (!answer || !answer.hits) return;
+            list.replaceChildren();
+            answer.hits.forEach(function (hit) {
+              if (hit.slug) list.appendChild(el("option", hit.label, { value: hit.slug }));
+            });
+          })
+          .catch(function () { /* suggestions are a convenience; the form works without */ });
+      }, 200);
+    });
+  }
+
   window.AgGraph = {
+    suggest: suggest,
     readData: readData, draw: draw, exportPng: exportPng, el: el, tip: tip,
     bindPassageButtons: bindPassageButtons, showEdge: showEdge, entityLink: entityLink,
     prepareNodes: prepareNodes, prepareEdges: prepareEdges
@@ -380,5 +407,6 @@
   }
 
   bindPassageButtons(document.querySelector("main"), urls, strings);
+  suggest(document.getElementById("focus"), urls);
   clusterByKind();
 })();

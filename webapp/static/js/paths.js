@@ -1,9 +1,14 @@
 /* Connection finder: a small picture of the shortest paths found. */
 (function () {
   "use strict";
-  var container = document.getElementById("paths-view");
-  if (!container || !window.AgGraph) return;
+  if (!window.AgGraph) return;
   var data = AgGraph.readData();
+  ["from", "to"].forEach(function (name) {
+    var input = document.getElementById(name);
+    if (input) AgGraph.suggest(input, data.urls);
+  });
+  var container = document.getElementById("paths-view");
+  if (!container) return;
   var view = AgGraph.draw(container, data);
   window.agNetwork = view;
   view.network.on("doubleClick", function (event) {

@@ -42,11 +42,13 @@ _EVIDENCE = """
   OPTIONAL { ?a ag:inferred ?inferred }
   OPTIONAL { ?a ag:inferenceReason ?reason }
   OPTIONAL { ?a ag:confidence ?confidence }"""
+# Measured on 1.8 M statements: a UNION before the join, or "?a a ag:Assertion", makes
+# Oxigraph scan every assertion (2–7 s); VALUES over the two links stays under a millisecond.
+_ABOUT_E = "VALUES ?link { rdf:subject rdf:object } ?a ?link ?e ."
 PROVENANCE = """SELECT ?e ?a ?s ?p ?o ?source ?source_title ?passage ?inferred ?reason ?confidence
 WHERE {
-  { ?a rdf:subject ?e } UNION { ?a rdf:object ?e }
-  ?a a ag:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . %s
-}""" % _EVIDENCE
+  %s ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . %s
+}""" % (_ABOUT_E, _EVIDENCE)
 FROM_SOURCE = """SELECT ?e ?a ?s ?p ?o ?s_label ?o_label ?p_label ?p_label_en
        ?passage ?inferred ?reason ?confidence
 WHERE {
@@ -59,13 +61,10 @@ WHERE {
   OPTIONAL { ?a ag:inferred ?inferred }
   OPTIONAL { ?a ag:inferenceReason ?reason }
   OPTIONAL { ?a ag:confidence ?confidence }
-} ORDER BY ?s ?p ?o"""
+}"""  # no ORDER BY: it would sort every statement of a big source before the row cap
 #: The entity's statements in both directions and the assertion nodes about them, as RDF.
 AS_RDF = """CONSTRUCT { ?e ?p ?o . ?s ?q ?e . ?a ?ap ?av }
-WHERE {
-  { ?e ?p ?o } UNION { ?s ?q ?e FILTER(isIRI(?s)) }
-  UNION { { ?a rdf:subject ?e } UNION { ?a rdf:object ?e } ?a a ag:Assertion ; ?ap ?av }
-}"""
+WHERE { { ?e ?p ?o } UNION { ?s ?q ?e FILTER(isIRI(?s)) } UNION { %s ?a ?ap ?av } }""" % _ABOUT_E
 
 
 @dataclass
@@ -137,7 +136,8 @@ class Entity:
     outgoing: list[RelationGroup]
     incoming: list[RelationGroup]
     statements: list[Statement] = field(default_factory=list)
-    truncated: bool = False
+    truncated: bool = False  # more statements than a page shows
+    evidence_truncated: bool = False  # a relation without evidence may have some unshown
 
 
 def describe(store: Store, entity_iri: str) -> Entity | None:
@@ -148,7 +148,8 @@ def describe(store: Store, entity_iri: str) -> Entity | None:
     incoming = store.query(INCOMING, bindings=bound, row_cap=cap)
     if not out.bindings and not incoming.bindings:
         return None
-    evidence = _evidence(store.query(PROVENANCE, bindings=bound, row_cap=cap * 2).bindings)
+    provenance = store.query(PROVENANCE, bindings=bound, row_cap=cap * 2)
+    evidence = _evidence(provenance.bindings)
     base = store.settings.base_iri
     naming = [row for row in out.bindings if row["p"]["value"] in NAMING]
     kinds = sorted(r["o"]["value"][len(AG):] for r in naming
@@ -165,7 +166,8 @@ def describe(store: Store, entity_iri: str) -> Entity | None:
         contact=[g for g in outgoing if g.predicate in CONTACT],
         outgoing=[g for g in outgoing if g.predicate not in CONTACT],
         incoming=_groups(incoming.bindings, "in", entity_iri, evidence, base),
-        truncated=out.truncated or incoming.truncated)
+        truncated=out.truncated or incoming.truncated,
+        evidence_truncated=provenance.truncated)
     if entity.kind == "SourceDocument":
         taken = store.query(FROM_SOURCE, bindings=bound, row_cap=cap)
         entity.statements = _statements(taken.bindings, base)
@@ -226,6 +228,7 @@ def _groups(rows, direction, entity_iri, evidence, base) -> list[RelationGroup]:
 
 def _statements(rows: list[dict], base: str) -> list[Statement]:
     seen: dict[str, Statement] = {}
+    rows = sorted(rows, key=lambda r: (r["s"]["value"], r["p"]["value"], r["o"]["value"]))
     for row in rows:
         subject, obj = _node(row["s"], base), _node(row["o"], base)
         subject.label, obj.label = _value(row, "s_label"), _value(row, "o_label")

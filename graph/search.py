@@ -250,15 +250,12 @@ def search(store: Store, text: str, *, kinds=(), land: str | None = None,
 
 
 _SELECT = "SELECT n.entity, n.text, n.alt FROM "
+_FTS = ("{0} f JOIN name n ON n.id = f.rowid JOIN entity e ON e.id = n.entity "
+        "WHERE {0} MATCH ?", "f.rowid")
 _TIERS = (  # (FROM and WHERE, ORDER BY); {where} takes the kind and Land filters
     ("name n JOIN entity e ON e.id = n.entity WHERE n.key = ?", "n.entity"),
-    ("name_words w JOIN name n ON n.id = w.rowid JOIN entity e ON e.id = n.entity "
-     "WHERE name_words MATCH ?", "w.rowid"),
-    ("name_words w JOIN name n ON n.id = w.rowid JOIN entity e ON e.id = n.entity "
-     "WHERE name_words MATCH ?", "w.rowid"),
-    ("name_grams g JOIN name n ON n.id = g.rowid JOIN entity e ON e.id = n.entity "
-     "WHERE name_grams MATCH ?", "g.rowid"),
-)
+    (_FTS[0].format("name_words"), _FTS[1]), (_FTS[0].format("name_words"), _FTS[1]),
+    (_FTS[0].format("name_grams"), _FTS[1]))
 
 
 def _tier_terms(keys: list[str]) -> list[list[str]]:

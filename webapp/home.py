@@ -2,7 +2,7 @@
 page per ready-made question, ``/questions/<name>``, with pickers for its parameters."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from graph import entities, queries
 from graph.store import PREFIXES, iri

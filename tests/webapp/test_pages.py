@@ -158,7 +158,8 @@ def test_entity_page_shows_names_kind_relations_and_their_sources(client, seed_s
     assert page.text("h1") == ["Bundesministerium für Wirtschaft und Energie"]
     assert "BMWi" in " ".join(page.text("dd"))
     assert "Bundesministerium" in page.text("span", class_="badge kind")
-    rows = seed_store.query("SELECT ?e ?p ?o WHERE { ?e ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) }",
+    rows = seed_store.query("SELECT ?e ?p ?o WHERE { ?e ?p ?o "
+                            "FILTER(isIRI(?o) && ?p != rdf:type) }",
                             bindings={"e": iri(BASE + BMWI)}).records()
     for row in rows:
         if row["o"].startswith(BASE):

@@ -11,7 +11,7 @@ from typing import Callable
 from .search import INDEX_ARTIFACT, build_index
 from .store import DataError, Store
 from .store import rdfio
-from .validation import ONTOLOGY_FILE, Violation, validate_ntriples
+from .validation import ONTOLOGY_FILE, Violation
 
 ONTOLOGY_GRAPH = "https://w3id.org/akteursgraph/ontology"
 AG = "https://w3id.org/akteursgraph/ontology#"
@@ -84,7 +84,12 @@ def read_sources(data_dir: Path, progress: Callable[[str], None] = lambda _: Non
 
 
 def validate(sources: Sources) -> list[Violation]:
-    return validate_ntriples(rdfio.quads_to_ntriples(sources.quads), sources.origins)
+    # The shapes run as SPARQL on a scratch Oxigraph store (pyshacl needs minutes for 10 k
+    # statements); graph.fastvalidate falls back to pyshacl for shapes it cannot translate.
+    from .fastvalidate import validate as validate_at_scale
+
+    ontology = rdfio.read_quads(ONTOLOGY_FILE, into_graph=ONTOLOGY_GRAPH)
+    return validate_at_scale(sources.quads, ontology, sources.origins)
 
 
 def build(store: Store, data_dir: Path, *, progress: Callable[[str], None] = lambda _: None

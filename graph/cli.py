@@ -211,4 +211,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Under ``python -m graph.cli`` this file runs as __main__; plugins register their commands
+    # with the imported ``graph.cli``, so run that module's main.
+    from graph.cli import main as _main
+
+    sys.exit(_main())

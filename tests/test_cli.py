@@ -263,8 +263,6 @@ def test_every_command_documents_itself(work, overview, capsys):
     assert "--data DIR" in build_help and "--store DIR|URL" in build_help
 
 
-@pytest.mark.xfail(strict=True, reason="graph/cli.py run as __main__ keeps its own COMMANDS, "
-                   "so the commands that entry points register (serve) are missing")
 def test_python_dash_m_knows_the_same_commands(work, overview):
     by_script = listed_commands(overview)
     by_module = subprocess.run([sys.executable, "-m", "graph.cli", "--help"], cwd=work,

@@ -10,6 +10,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from urllib.parse import urlencode
+
 from flask import Flask, g, request
 
 LANGUAGES = ("de", "en")
@@ -39,6 +41,12 @@ def pick_label(labels: dict[str, str], fallback: str = "") -> str:
     return labels.get(lang) or labels.get("de") or next(iter(labels.values()), fallback)
 
 
+def switch_language_url(lang: str) -> str:
+    """The current page in another language, keeping every other query parameter."""
+    params = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return "?" + urlencode(params + [("lang", lang)])
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def choose_language():
@@ -51,4 +59,5 @@ def init_app(app: Flask) -> None:
             response.set_cookie("lang", g.lang, max_age=365 * 24 * 3600, samesite="Lax")
         return response
 
-    app.jinja_env.globals.update(_=translate, current_language=current_language)
+    app.jinja_env.globals.update(_=translate, current_language=current_language,
+                                 switch_language_url=switch_language_url)

@@ -173,7 +173,8 @@ class Writer:
             return
         if self.fmt == "nq":  # one statement per line: sorted, the bytes do not depend on
             body = self._dataset.serialize(format="nquads", encoding="utf-8")  # hash order
-            self.out.write(b"".join(sorted(body.splitlines(keepends=True))))
+            self.out.write(b"".join(sorted(line for line in body.splitlines(keepends=True)
+                                           if line.strip())))
         else:
             self.out.write(self._dataset.serialize(format="trig", encoding="utf-8"))
         self._dataset = None

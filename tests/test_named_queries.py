@@ -378,16 +378,16 @@ def test_chain_in_no_land_is_never_matched_by_a_land(where, landless_quads, requ
 
 def test_remote_store_answers_as_the_embedded_one(oxigraph_server, seed_store, seed_settings):
     ontology = rdfio.read_quads(ONTOLOGY_FILE, display="ontology", into_graph=ONTOLOGY_GRAPH)
-    remote = open_store(Settings.from_env(store=f"{oxigraph_server}/query"))
-    remote.replace(ontology + read_sources(Path(seed_settings.data)).quads)
-    for name, params in [("foerderketten", {"land": "sachsen-anhalt"}),
-                         ("angebote-eines-landes", {"land": "rheinland-pfalz"}),
-                         ("ansprechpartner", {"thema": AG + "OZG-Umsetzung"}),
-                         ("quellen-einer-entitaet", {"entitaet": "digitale-doerfer"}),
-                         ("laendermatrix", {})]:
-        embedded = run(seed_store, name, **params)
-        assert embedded, f"{name} {params} should find something in the seed data"
-        assert normalised(run(remote, name, **params)) == normalised(embedded), name
+    with open_store(Settings.from_env(store=f"{oxigraph_server}/query")) as remote:
+        remote.replace(ontology + read_sources(Path(seed_settings.data)).quads)
+        for name, params in [("foerderketten", {"land": "sachsen-anhalt"}),
+                             ("angebote-eines-landes", {"land": "rheinland-pfalz"}),
+                             ("ansprechpartner", {"thema": AG + "OZG-Umsetzung"}),
+                             ("quellen-einer-entitaet", {"entitaet": "digitale-doerfer"}),
+                             ("laendermatrix", {})]:
+            embedded = run(seed_store, name, **params)
+            assert embedded, f"{name} {params} should find something in the seed data"
+            assert normalised(run(remote, name, **params)) == normalised(embedded), name
 
 
 CLI_PARAMS = {

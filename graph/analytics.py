@@ -60,9 +60,25 @@ class EntityNetwork:
     truncated: bool = False  # an extraction query hit its cap: the network is partial
 
     def __post_init__(self):
+        # Computed once per network (that is, per store generation), not per request.
         degree = self.graph.degree
         #: Every node, best connected first: the order of the whole-graph view.
         self.ranked = sorted(self.graph, key=lambda n: (-degree[n], self.label(n).casefold()))
+        #: predicate IRI -> [(subject, object)], for views that need one kind of relation.
+        self.by_relation: dict[str, list[tuple[str, str]]] = {}
+        for s, o, key in self.graph.edges(keys=True):
+            self.by_relation.setdefault(key, []).append((s, o))
+        self._kinds = Counter(kind for _, kind in self.graph.nodes(data="kind"))
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, compute):
+        """``compute()``, remembered for this network: results that cost a walk over every
+        edge (the funding flow) are made once per store generation and filter choice."""
+        if key not in self._memo:
+            if len(self._memo) >= 64:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def label(self, iri: str, lang: str = "de") -> str:
         labels = self.labels.get(iri) or {}
@@ -70,10 +86,10 @@ class EntityNetwork:
                 or iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
     def kinds(self) -> Counter:
-        return Counter(kind for _, kind in self.graph.nodes(data="kind"))
+        return Counter(self._kinds)
 
     def relations(self) -> Counter:
-        return Counter(key for _, _, key in self.graph.edges(keys=True))
+        return Counter({key: len(pairs) for key, pairs in self.by_relation.items()})
 
     def states(self) -> list[str]:
         """The Länder (ag:State nodes), in German alphabetical order."""
@@ -224,11 +240,15 @@ def funding_flow(network: EntityNetwork, *, land: str | None = None, weak: bool 
     ``ag:beneficiary`` (an actor funded directly is a beneficiary without programme), and,
     with ``weak``, the ``ag:commissions`` / ``ag:supports`` / ``ag:runs`` ties around them.
     With ``land``, only rows and ties touching an entity in that Land."""
+    return network.memo(("funding", land, weak), lambda: _funding_flow(network, land, weak))
+
+
+def _funding_flow(network: EntityNetwork, land: str | None, weak: bool) -> FundingFlow:
     graph = network.graph
     inside = (lambda n: True) if land is None else (
         lambda n: n == land or land in graph.nodes[n]["lands"])
-    funds = [(s, o) for s, o, key in graph.edges(keys=True) if key == FUNDING[0]]
-    awards = [(s, o) for s, o, key in graph.edges(keys=True) if key == FUNDING[1]]
+    funds = network.by_relation.get(FUNDING[0], [])
+    awards = network.by_relation.get(FUNDING[1], [])
     programmes = {o for s, o in funds if graph.nodes[o]["kind"] in PROGRAMME_KINDS}
     programmes |= {s for s, _ in awards}
     funders: dict[str, list] = {}
@@ -260,9 +280,8 @@ def funding_flow(network: EntityNetwork, *, land: str | None = None, weak: bool 
     ties = []
     if weak:
         involved = {n for s, o, _ in edges for n in (s, o)}
-        ties = [(s, o, key) for s, o, key in graph.edges(keys=True)
-                if key in WEAK_FUNDING and (s in involved or o in involved)
-                and (inside(s) or inside(o))]
+        ties = [(s, o, key) for key in WEAK_FUNDING for s, o in network.by_relation.get(key, [])
+                if (s in involved or o in involved) and (inside(s) or inside(o))]
         ties.sort(key=lambda t: (sort_key(label(t[0])), t[2], sort_key(label(t[1]))))
     return FundingFlow(rows=rows, weak=ties, edges=edges + ties)
 

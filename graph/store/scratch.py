@@ -12,6 +12,7 @@ written by the program itself (generated SHACL checks, named queries), never tex
 from __future__ import annotations
 
 import time
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,12 +50,24 @@ class ScratchStore:
         return [{name: term_dict(term) for name, term in zip(names, solution)
                  if term is not None} for solution in solutions]
 
-    def count(self, sparql: str, bindings: dict | None = None) -> int:
-        """Runs a query to its end and counts its rows (or triples): the engine's own time."""
+    def tsv(self, sparql: str, bindings: dict | None = None) -> bytes:
+        """The whole answer as the query workers write it (SPARQL TSV or N-Triples), in
+        memory: the engine's own time for a query, without a worker, a guard or a cap."""
+        results = self._solutions(sparql, bindings)
+        if isinstance(results, ox.QueryBoolean):
+            return b"true" if results else b"false"
+        if isinstance(results, ox.QuerySolutions):
+            return results.serialize(format=ox.QueryResultsFormat.TSV)
+        return results.serialize(format=ox.RdfFormat.N_TRIPLES)
+
+    def count(self, sparql: str, bindings: dict | None = None, *,
+              limit: int | None = None) -> int:
+        """Runs a query and counts its rows (or triples), reading at most ``limit`` of them
+        (as the viewer stops at its row cap): the engine's own time."""
         results = self._solutions(sparql, bindings)
         if isinstance(results, ox.QueryBoolean):
             return 1
-        return sum(1 for _ in results)
+        return sum(1 for _ in islice(results, limit))
 
 
 def bare_bulk_load(path: Path, directory: Path) -> float:
@@ -81,7 +94,18 @@ class RdflibBaseline:
             fmt = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt"}[path.suffix]
             self.dataset.parse(path, format=fmt)
 
-    def count(self, sparql: str, bindings: dict | None = None) -> int:
+    def tsv(self, sparql: str, bindings: dict | None = None) -> bytes:
+        """The whole answer as the query workers write it (SPARQL TSV or N-Triples), in
+        memory: the engine's own time for a query, without a worker, a guard or a cap."""
+        results = self._solutions(sparql, bindings)
+        if isinstance(results, ox.QueryBoolean):
+            return b"true" if results else b"false"
+        if isinstance(results, ox.QuerySolutions):
+            return results.serialize(format=ox.QueryResultsFormat.TSV)
+        return results.serialize(format=ox.RdfFormat.N_TRIPLES)
+
+    def count(self, sparql: str, bindings: dict | None = None, *,
+              limit: int | None = None) -> int:
         from rdflib import Literal, URIRef
 
         terms = {}
@@ -91,4 +115,4 @@ class RdflibBaseline:
                 Literal(value.value, lang=value.language,
                         datatype=None if value.language else value.datatype.value)
         result = self.dataset.query(sparql, initNs=PREFIXES, initBindings=terms)
-        return 1 if result.type == "ASK" else sum(1 for _ in result)
+        return 1 if result.type == "ASK" else sum(1 for _ in islice(result, limit))

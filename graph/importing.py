@@ -1,7 +1,8 @@
 """``akteursgraph import``: a table (CSV) becomes statements in the vocabulary, by a declared
 mapping (a TOML file such as ``data/districts.mapping.toml``).
 
-Each row becomes one entity of the class its kind column names, with facts whose
+Each row becomes one entity — of the class its kind column names, or of one class for every
+row (a spreadsheet of programmes or contacts) — with facts whose
 ``ag:Assertion`` quotes the row verbatim (file and line) as its passage, in the named graph of
 the ``ag:SourceDocument`` the mapping describes (title, date, publisher, licence). Rows that
 cannot be mapped are rejected with ``file:line: reason``. The result is validated with the
@@ -93,6 +94,9 @@ def read_mapping(path: Path) -> dict:
     for key in ("table", "document", "entity", "facts"):
         if key not in mapping:
             raise MappingError(f"the mapping has no [{key}] section", file=str(path))
+    if ("class" in mapping["entity"]) == ("class_column" in mapping["entity"]):
+        raise MappingError("[entity] needs either 'class' (one class for every row) or "
+                           "'class_column' with [entity.classes]", file=str(path))
     for key in ("slug", "title", "date", "publisher", "license"):
         if key not in mapping["document"]:
             raise MappingError(f"[document] needs '{key}'", file=str(path))
@@ -211,14 +215,14 @@ def _reject_reason(row: _Row, cells: list, header: list, mapping: dict) -> str |
     for column, pattern in table.get("patterns", {}).items():
         if not re.search(pattern, row.get(column, "")):
             return f"{column} {row.get(column)!r} does not match {pattern}"
-    kind = row.get(entity["class_column"], "")
-    if kind not in entity["classes"]:
+    kind = row.get(entity["class_column"], "") if "class_column" in entity else None
+    if kind is not None and kind not in entity["classes"]:
         return (f"unknown kind {kind!r} in column {entity['class_column']!r} "
                 f"(known: {', '.join(entity['classes'])})")
     for fact in mapping["facts"]:
         if "lookup" in fact:
             key = row.fill(fact["iri"])
-            if key not in mapping.get("lookups", {}).get(fact["lookup"], {}):
+            if key and key not in mapping.get("lookups", {}).get(fact["lookup"], {}):
                 return f"no entry {key!r} in the lookup '{fact['lookup']}' for {fact['property']}"
     return None
 
@@ -233,8 +237,9 @@ def _label(row: _Row, entity: dict) -> str:
 def _add_row(graph, subject: URIRef, row: _Row, passage: str, mapping: dict, document: URIRef,
              base_iri: str, line: int) -> None:
     entity = mapping["entity"]
-    graph.add((subject, RDF.type, expand(entity["classes"][row[entity["class_column"]]],
-                                         base_iri)))
+    cls = entity["classes"][row[entity["class_column"]]] if "class_column" in entity \
+        else entity["class"]
+    graph.add((subject, RDF.type, expand(cls, base_iri)))
     graph.add((subject, RDFS.label, Literal(row["label"], lang="de")))
     for template in entity.get("alt_labels", []):
         alt = row.fill(template)
@@ -242,21 +247,24 @@ def _add_row(graph, subject: URIRef, row: _Row, passage: str, mapping: dict, doc
             graph.add((subject, SKOS.altLabel, Literal(alt, lang="de")))
     for number, fact in enumerate(mapping["facts"], 1):
         predicate = expand(fact["property"], base_iri)
+        text = row.fill(fact["iri"] if "iri" in fact else fact["value"])
+        if not text:
+            continue  # an empty cell states nothing
         if "iri" in fact:
-            key = row.fill(fact["iri"])
-            target = mapping["lookups"][fact["lookup"]][key] if "lookup" in fact else key
-            value = expand(target, base_iri)
+            value = expand(mapping["lookups"][fact["lookup"]][text] if "lookup" in fact
+                           else text, base_iri)
         else:
-            value = Literal(row.fill(fact["value"]), lang=fact.get("lang"),
-                            datatype=expand(fact["datatype"], base_iri)
-                            if fact.get("datatype") else None)
-        graph.add((subject, predicate, value))
+            value = Literal(text, lang=fact.get("lang"), datatype=expand(
+                fact["datatype"], base_iri) if fact.get("datatype") else None)
+        # 'inverse': the row's entity is the object ("Förderer" funds the programme).
+        fact_subject, fact_object = (value, subject) if fact.get("inverse") else (subject, value)
+        graph.add((fact_subject, predicate, fact_object))
         # Deterministic node names keep the output byte-stable between runs.
         node = BNode(f"r{line}f{number}")
         graph.add((node, RDF.type, AG.Assertion))
-        graph.add((node, RDF.subject, subject))
+        graph.add((node, RDF.subject, fact_subject))
         graph.add((node, RDF.predicate, predicate))
-        graph.add((node, RDF.object, value))
+        graph.add((node, RDF.object, fact_object))
         graph.add((node, AG.passage, Literal(passage)))
         graph.add((node, PROV.wasDerivedFrom, document))
         if fact.get("inferred"):

@@ -162,3 +162,55 @@ def test_an_import_that_breaks_a_shape_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "id:fuerth ag:inState" in err and "Bad ag:inState" in err
     assert not (tmp_path / "districts.trig").exists()
+
+
+PROGRAMMES = """# A curator's spreadsheet: one class for every row, links by slug, empty cells skipped.
+[table]
+file = "programme.csv"
+delimiter = ","
+required = ["Name"]
+
+[document]
+slug = "quelle-beispiel-programmliste"
+title = "Beispielliste der Förderprogramme"
+date = "2024-05"
+publisher = "Beispielredaktion"
+license = "https://creativecommons.org/licenses/by/4.0/"
+
+[entity]
+slug = "{label}"
+slug_on_clash = "{label}-{Beginn}"
+class = "ag:FundingProgramme"
+
+[[entity.labels]]
+label = "{Name}"
+
+[[facts]]
+property = "ag:funds"
+iri = "{Foerderer}"
+inverse = true
+
+[[facts]]
+property = "schema:startDate"
+value = "{Beginn}"
+datatype = "xsd:gYear"
+"""
+
+
+def test_a_spreadsheet_of_programmes_with_one_class(tmp_path, capsys):
+    shutil.copy(LAENDER_FILE, tmp_path / LAENDER_FILE.name)
+    (tmp_path / "programme.toml").write_text(PROGRAMMES, encoding="utf-8")
+    (tmp_path / "programme.csv").write_text(
+        'Name,Foerderer,Beginn\n"Digitale Dörfer, Pilot",bayern,2019\nSmarte Region,hessen,\n',
+        encoding="utf-8")
+    assert main(["import", str(tmp_path / "programme.toml")]) == 0, capsys.readouterr().err
+    dataset = Dataset()
+    dataset.parse(tmp_path / "programme.trig", format="trig")
+    quads = set(dataset.quads((None, None, None, None)))
+    pilot = URIRef(BASE + "digitale-doerfer-pilot")
+    assert any(s == URIRef(BASE + "bayern") and p == AG.funds and o == pilot
+               for s, p, o, _ in quads)
+    passages = {str(o) for _, p, o, _ in quads if p == AG.passage}
+    assert 'programme.csv Zeile 2: "Digitale Dörfer, Pilot",bayern,2019' in passages
+    starts = [o for _, p, o, _ in quads if str(p) == "https://schema.org/startDate"]
+    assert len(starts) == 1  # the empty Beginn of the second row states nothing

@@ -260,3 +260,18 @@ def test_seed_network_matches_the_store(seed_store):
     assert sorted(net.states()) == sorted(r["s"] for r in states)
     assert net.graph.nodes[B + "baden-wuerttemberg"]["iso"] == "DE-BW"
     assert net.resolve("BMWi", B) == [B + "bundesministerium-fuer-wirtschaft-und-energie"]
+
+
+def test_remote_endpoint_gives_the_same_network(oxigraph_server, xss_store):
+    remote = open_store(Settings.from_env(store=oxigraph_server + "/query"))
+    remote.replace(ontology_quads() + rdfio.read_quads(XSS_FIXTURE, display="xss.trig"))
+    embedded, far = load_network(xss_store), load_network(remote)
+    assert sorted(far.graph.edges(keys=True, data=True)) == sorted(
+        embedded.graph.edges(keys=True, data=True))
+    assert dict(far.graph.nodes(data=True)) == dict(embedded.graph.nodes(data=True))
+    fact = (B + "xss-verein", SUPPORTS, B + "xss-programm")
+    assert statement_sources(remote, *fact) == statement_sources(xss_store, *fact)
+    cache = NetworkCache(ttl=0)  # no generations remotely: re-read after the time to live
+    assert cache.get(remote) is not cache.get(remote)
+    lasting = NetworkCache(ttl=600)
+    assert lasting.get(remote) is lasting.get(remote)

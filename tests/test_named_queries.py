@@ -113,6 +113,7 @@ def test_offers_of_rheinland_pfalz(seed_store):
     assert {ID + "dorffunk", ID + "dorfnews"} <= {r["angebot"] for r in rows}
     assert all(r["land"] == ID + "rheinland-pfalz" for r in rows)
     kinds = [r["art_label"] for r in rows]
+    assert not {"Landkreis", "Gemeinde"} & set(kinds), "territory is not an offer"
     assert kinds == sorted(kinds), "offers are grouped by kind"
 
 

@@ -8,7 +8,6 @@ Edge attributes: ``sources`` (source document IRIs) and ``inferred`` (bool).
 """
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice

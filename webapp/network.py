@@ -78,7 +78,8 @@ def _entity(net, name: str, *, required: bool = False) -> str | None:
     if not found:
         raise ApiError(404, "unknown_entity", translate(
             "Keine Entität „{value}“ gefunden.", value=text[:200]),
-            hint=translate("Geben Sie den Kurznamen aus der Adresse /id/… oder den vollen Namen an."))
+            hint=translate(
+                "Geben Sie den Kurznamen aus der Adresse /id/… oder den vollen Namen an."))
     raise ApiError(409, "ambiguous_entity", translate(
         "„{value}“ passt auf mehrere Entitäten: {names}", value=text[:200],
         names="; ".join(f"{net.label(n, _lang())} ({visual.slug_of(n, _base())})"
@@ -159,9 +160,8 @@ def _choices(net) -> dict:
 
 def _js_strings() -> dict:
     words = ["Erweitern", "Seite öffnen", "Als Mittelpunkt", "Nachbarn", "Fundstelle zeigen",
-             "Quelle", "erschlossen", "Keine Fundstelle gespeichert.", "Wird geladen …",
-             "Bild wird berechnet …", "Beziehung", "von", "nach", "Fehler beim Laden",
-             "Konfidenz", "Begründung", "Gruppe", "Knoten", "Keine Nachbarn im Bild."]
+             "erschlossen", "Keine Fundstelle gespeichert.", "Wird geladen …", "Beziehung",
+             "Fehler beim Laden", "Konfidenz", "Knoten", "Keine Nachbarn im Bild."]
     return {word: translate(word) for word in words}
 
 
@@ -183,7 +183,8 @@ def page():
     focus = next(iter(seeds), None)
     data = _picture(net, selection.nodes, selection.edges, focus=[focus] if focus else [])
     data.update(strings=_js_strings(), urls=_endpoints(), more=selection.more,
-                focus=visual.node_key(focus, _base()) if focus else None, pages=_int("pages", 1, 1, MAX_PAGES))
+                focus=visual.node_key(focus, _base()) if focus else None,
+                pages=_int("pages", 1, 1, MAX_PAGES))
     return render_template(
         "network/page.html", data=data, tables=_tables(net, selection.nodes, selection.edges),
         choices=_choices(net), args=request.args, focus=focus, more=selection.more,
@@ -236,7 +237,9 @@ def _funding(net):
     page_no = _int("page", 0, 0, 10_000)
     rows = flow.rows[page_no * FUNDING_ROWS:(page_no + 1) * FUNDING_ROWS]
     shown = {n for row in rows for n in row if n}
-    edges = [e for e in flow.edges if e[0] in shown and e[1] in shown]
+    ties = set(flow.weak)  # weaker ties reach beyond the rows: keep those touching them
+    edges = [(s, o, key) for s, o, key in flow.edges if (s in shown and o in shown)
+             or ((s, o, key) in ties and (s in shown or o in shown))]
     nodes = list(dict.fromkeys(n for s, o, _ in edges for n in (s, o)))
     return land, weak, flow, page_no, rows, nodes, edges
 

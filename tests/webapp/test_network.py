@@ -12,7 +12,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 from graph.store import iri
 

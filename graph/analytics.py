@@ -146,6 +146,19 @@ class Matrix:
     def largest(self) -> int:
         return max((len(c.current) for c in self.cells.values()), default=0)
 
+    def shade(self, count: int, steps: int = 4) -> int:
+        """The shading step of a count: 0 for none, else 1..steps by share of the largest."""
+        return 0 if count == 0 else -(-steps * count // self.largest)
+
+    def shades(self, steps: int = 4) -> list[tuple[int, int, int]]:
+        """(step, lowest count, highest count) of every step that some count can reach."""
+        out = []
+        for step in range(1, steps + 1):
+            low, high = self.largest * (step - 1) // steps + 1, self.largest * step // steps
+            if low <= high:
+                out.append((step, low, high))
+        return out
+
 
 def sort_key(text: str) -> str:
     return text.casefold().translate(str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"}))

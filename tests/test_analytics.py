@@ -166,6 +166,18 @@ def test_matrix_has_every_land_and_keeps_plans_apart():
     assert all(not c.current and not c.planned for (land, _), c in matrix.cells.items()
                if land == B + "land-leer")
     assert matrix.largest == 2
+    assert [matrix.shade(n) for n in (0, 1, 2)] == [0, 2, 4]
+    assert matrix.shades() == [(2, 1, 1), (4, 2, 2)]  # the legend names exactly the counts
+
+
+def test_shading_steps_cover_every_count_once():
+    for largest in range(1, 30):
+        matrix = analytics.Matrix(lands=[], cells={("x", "y"): analytics.Cell(
+            current=list(range(largest)))})
+        ranges = matrix.shades()
+        for count in range(1, largest + 1):
+            (step,) = [s for s, low, high in ranges if low <= count <= high]
+            assert matrix.shade(count) == step
 
 
 def test_names_resolve_to_entities():

@@ -378,7 +378,7 @@ def matrix():
             c["label"] for c in columns if c["id"] == column),
             "current": describe(cell.current), "planned": describe(cell.planned)}
     return render_template("network/matrix.html", columns=columns, lands=lands,
-                           largest=matrix_.largest, listing=listing)
+                           shade=matrix_.shade, shades=matrix_.shades(), listing=listing)
 
 
 @bp.get("/api/matrix")

@@ -341,10 +341,18 @@ def test_matrix_page(client):
     assert "<caption>" in body and "matrix-legend" in body
     cells = re.findall(r'<td class="level-(\d)">\s*(.*?)\s*</td>', body, re.S)
     assert len(cells) == 16 * 7
+    chips = {int(step): (int(low), int(high or low)) for step, low, high in re.findall(
+        r'<span class="level-(\d) chip">(\d+)(?:–(\d+))?</span>', body)}
+    assert chips
     for level, content in cells:
         text = re.sub(r"<[^>]+>", "", content).split()
         assert text and text[0].isdigit()  # the number is always printed
-        assert (level == "0") == (text[0] == "0")
+        count = int(text[0])
+        if level == "0":
+            assert count == 0
+        else:  # the legend names the range this cell's shade stands for
+            low, high = chips[int(level)]
+            assert low <= count <= high
     link = re.search(r'href="(/matrix\?land=[a-z-]+&amp;instrument=[a-z]+)#liste"', body)
     listing = page(client, link.group(1).replace("&amp;", "&"))
     assert 'id="liste"' in listing and "/id/" in listing.split('id="liste"')[1]

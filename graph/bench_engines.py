@@ -162,8 +162,8 @@ def measure_queries(settings: Settings, store_dir: Path, runs: int, *, baseline,
                                                    runs=min(3, runs))
             if remote is not None:
                 try:
-                    samples, _ = timed(lambda: queries.run(remote, name, values), runs)
-                    entry["oxigraph_server"] = stats(samples)
+                    samples, answer = timed(lambda: queries.run(remote, name, values), runs)
+                    entry["oxigraph_server"] = stats(samples) | {"rows": len(answer)}
                 except StoreError as error:
                     entry["oxigraph_server"] = {"error": str(error)[:300]}
             _ratios(entry)

@@ -56,6 +56,8 @@ def test_every_named_query_on_every_engine(run):
         assert entry["viewer"]["p50_ms"] > 0, name
         assert entry["floor"]["p50_ms"] > 0 and entry["viewer_over_floor"] > 0, name
         assert entry["oxigraph_server"]["p50_ms"] > 0, name
+        # The server holds the same graph: the same answers.
+        assert entry["oxigraph_server"]["rows"] == entry["viewer"]["rows"], name
 
 
 def test_start_viewer_apis_network_view_sparql_and_memory(run):

@@ -193,7 +193,7 @@ class BaselineProcess:
     """rdflib's in-memory store in a forked child: rdflib cannot stop a running query, so one
     that runs past the limit costs a kill and a reload instead of the whole benchmark."""
 
-    LIMIT_S = 120.0
+    LIMIT_S = 60.0
 
     def __init__(self, files: list[Path]):
         self.files = files

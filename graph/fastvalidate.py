@@ -21,9 +21,11 @@ from .validation import Violation, shapes_graph, short, validate_ntriples
 
 #: Rules run at the same time (the machines have two cores).
 WORKERS = 2
+#: One or more steps: a zero-length path would list every node of the graph (1.4 s at 1 M);
+#: each class is added to its own set in Python.
 SUBCLASSES = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?super ?sub WHERE { ?sub rdfs:subClassOf* ?super . FILTER(isIRI(?super)) }
+SELECT DISTINCT ?super ?sub WHERE { ?sub rdfs:subClassOf+ ?super . FILTER(isIRI(?super)) }
 """
 _PLACEHOLDER = re.compile(r"\{[?$](this|path|value)\}")
 

@@ -152,3 +152,14 @@ def _encode(params: dict) -> str:
     from urllib.parse import urlencode
 
     return urlencode(params)
+
+
+def test_a_cut_answer_says_so(page, live_server, seed_settings):
+    page.goto(live_server + "/workbench?lang=en")
+    # Every pair of typed entities: far more rows than the row cap, cut by the server at once.
+    type_query(page, "SELECT ?a ?b WHERE { ?a a ?x . ?b a ?y }")
+    page.keyboard.press("Control+Enter")
+    notice = page.locator("#wb-truncated")
+    expect(notice).to_be_visible(timeout=20_000)
+    expect(notice).to_contain_text(f"{seed_settings.row_cap:,}")
+    assert page.locator("#wb-table tbody tr").count() == seed_settings.row_cap

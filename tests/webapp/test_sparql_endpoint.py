@@ -353,3 +353,10 @@ def test_workbench_escapes_the_query_from_the_url(client):
     page = client.get("/workbench", query_string={"query": "</textarea><script>alert(1)</script>"})
     text = page.get_data(as_text=True)
     assert "<script>alert(1)" not in text and "&lt;/textarea&gt;&lt;script&gt;" in text
+
+
+def test_workbench_states_its_limits_in_each_language(client, seed_settings):
+    german = client.get("/workbench?lang=de").get_data(as_text=True)
+    english = client.get("/workbench?lang=en").get_data(as_text=True)
+    assert f"{seed_settings.row_cap:,}".replace(",", ".") + " Zeilen" in german
+    assert f"{seed_settings.row_cap:,} rows" in english

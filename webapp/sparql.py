@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, current_app, redirect, render_template, request,
+                   url_for)
 
 from graph import describe_dataset, queries
 
@@ -210,8 +211,6 @@ def _void_url() -> str:
 
 
 def _has(endpoint_name: str) -> bool:
-    from flask import current_app
-
     return endpoint_name in current_app.view_functions
 
 

@@ -4,6 +4,7 @@ axe-core on every state (no serious or critical violations)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -127,7 +128,7 @@ def test_syntax_error_is_marked_next_to_the_editor(page, live_server):
 
 def test_a_link_reproduces_the_query_and_cancel_stops_a_run(page, live_server):
     ask = 'ASK { ?land <https://w3id.org/akteursgraph/ontology#isoCode> "DE-BW" }'
-    page.goto(live_server + "/workbench?" + _encode({"query": ask}))
+    page.goto(live_server + "/workbench?" + urlencode({"query": ask}))
     expect(page.locator("#wb-table .wb-ask")).to_have_text("Antwort: Ja")
     expect(page.locator("#wb-view-network")).to_be_hidden()
     accessible(page)
@@ -146,12 +147,6 @@ def test_a_link_reproduces_the_query_and_cancel_stops_a_run(page, live_server):
     expect(cancel).to_be_hidden()
     expect(page.locator("#wb-run")).to_be_enabled()
     assert len(held) == 1 and held[0].request.method == "POST"
-
-
-def _encode(params: dict) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
 
 
 def test_a_cut_answer_says_so(page, live_server, seed_settings):

@@ -10,6 +10,7 @@ server's memory. Medians after a warm-up; the JSON carries versions and machine 
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -205,12 +206,12 @@ def _configure(parser) -> None:
                         "and the stores go (default: /tmp/akteursgraph-bench-SIZE)")
     parser.add_argument("--runs", type=int, help="builds and starts measured (default 3, "
                         "1 from 5 m)")
-    parser.add_argument("--samples", type=int, default=30, help="requests or query runs per "
-                        "figure (default 30)")
-    parser.add_argument("--server", action=__import__("argparse").BooleanOptionalAction,
+    parser.add_argument("--samples", type=int, help="requests or query runs per figure "
+                        "(default 30; 10 from 1 m, 5 from 5 m, where one query takes seconds)")
+    parser.add_argument("--server", action=argparse.BooleanOptionalAction,
                         default=True, help="also measure an 'oxigraph serve' process "
                         "loaded with the same graph (default: yes)")
-    parser.add_argument("--rdflib", action=__import__("argparse").BooleanOptionalAction,
+    parser.add_argument("--rdflib", action=argparse.BooleanOptionalAction,
                         default=None, help="measure the rdflib baseline (default: up to 1 m)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent /sparql clients")
     parser.add_argument("--requests", type=int, default=25,
@@ -226,8 +227,9 @@ def cmd_bench(args, settings) -> int:
     size = parse_size(args.size)
     work = Path(args.work or f"/tmp/akteursgraph-bench-{args.size}")
     runs = args.runs or (1 if size >= 5_000_000 else 3)
+    samples = args.samples or (5 if size >= 5_000_000 else 10 if size >= 1_000_000 else 30)
     report = run(size, seed=args.seed, work=work, settings=settings, runs=runs,
-                 samples=args.samples, server=args.server, rdflib=args.rdflib,
+                 samples=samples, server=args.server, rdflib=args.rdflib,
                  clients=args.clients, per_client=args.requests)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",

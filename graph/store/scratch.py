@@ -60,15 +60,6 @@ class ScratchStore:
             return results.serialize(format=ox.QueryResultsFormat.TSV)
         return results.serialize(format=ox.RdfFormat.N_TRIPLES)
 
-    def count(self, sparql: str, bindings: dict | None = None, *,
-              limit: int | None = None) -> int:
-        """Runs a query and counts its rows (or triples), reading at most ``limit`` of them
-        (as the viewer stops at its row cap): the engine's own time."""
-        results = self._solutions(sparql, bindings)
-        if isinstance(results, ox.QueryBoolean):
-            return 1
-        return sum(1 for _ in islice(results, limit))
-
 
 def bare_bulk_load(path: Path, directory: Path) -> float:
     """Seconds pyoxigraph takes to bulk-load one RDF file into a new on-disk store: the floor a

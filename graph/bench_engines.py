@@ -97,7 +97,8 @@ def measure_build(data_dir: Path, work: Path, synthetic: Path, runs: int, *,
         floor_samples.append(bare_bulk_load(synthetic, target))
         shutil.rmtree(target, ignore_errors=True)
     floor = statistics.median(floor_samples)
-    out = {"runs": runs, "statements": statements, "seconds": {k: round(v, 2) for k, v in parts.items()},
+    out = {"runs": runs, "statements": statements,
+           "seconds": {k: round(v, 2) for k, v in parts.items()},
            "total_s": round(total, 2),
            "process_wall_s": round(statistics.median(r.wall for r in results), 2),
            "statements_per_s": round(statements / total),

@@ -164,7 +164,7 @@ def test_an_import_that_breaks_a_shape_writes_nothing(tmp_path, capsys):
     assert not (tmp_path / "districts.trig").exists()
 
 
-PROGRAMMES = """# A curator's spreadsheet: one class for every row, links by slug, empty cells skipped.
+PROGRAMMES = """# A curator's spreadsheet: one class for every row, links by slug.
 [table]
 file = "programme.csv"
 delimiter = ","

@@ -64,8 +64,8 @@ def source_files(data_dir: Path) -> list[Path]:
             files.append(path)
         elif suffix not in IGNORED_SUFFIXES and not path.name.startswith("."):
             raise DataError(f"unknown format '{path.suffix}'", file=str(path),
-                            hint="use .ttl, .trig or .jsonld, or move the file out of the "
-                                 "data directory")
+                            hint=f"use one of {', '.join(sorted(rdfio.SOURCE_FORMATS))}, or move "
+                                 "the file out of the data directory")
     return files
 
 

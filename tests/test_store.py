@@ -269,6 +269,7 @@ def test_deep_nesting_costs_an_error_only(store, query):
     assert store.query("ASK { id:beispielland ag:isoCode 'DE-XX' }").boolean
 
 
+@pytest.mark.parametrize("store", ["disk", "memory"], indirect=True)
 @pytest.mark.parametrize("query", [DEEP_BRACES, DEEP_PARENS], ids=["braces", "parentheses"])
 def test_engine_crash_in_a_worker_spares_the_caller(store, query):
     """Past the guard (``_run``), pyoxigraph crashes on this query: only its worker dies.
@@ -276,11 +277,31 @@ def test_engine_crash_in_a_worker_spares_the_caller(store, query):
     Not run against the remote backend: the real `oxigraph serve` dies of the same query
     (measured: "thread ... has overflowed its stack"), so there the guard is all that helps.
     """
-    if not isinstance(store, EmbeddedStore):
-        pytest.skip("remote: only the guard stands between this query and the server")
+    assert isinstance(store, EmbeddedStore)
     with pytest.raises(QueryFailed, match="crashed"):
         store._run(query, {}, 10, 10)
     assert store.query("ASK { id:beispielland ag:isoCode 'DE-XX' }").boolean
+
+
+def test_closing_the_store_during_a_query_costs_that_query_an_error_only(tmp_path, mini_quads):
+    disk = open_store(Settings.from_env(store=str(tmp_path / "store"), query_timeout=10.0))
+    disk.replace(mini_quads)
+    errors = []
+
+    def ask():
+        try:
+            disk.query(SLOW_QUERY, timeout=10)
+        except Exception as error:  # noqa: BLE001 - the test inspects what arrives
+            errors.append(error)
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    time.sleep(0.5)
+    disk.close()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], QueryFailed), errors
+    assert "closed" in str(errors[0])
 
 
 # -- the embedded store's generations -------------------------------------------------------------

@@ -120,6 +120,7 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._closed = False
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -133,7 +134,7 @@ class WorkerPool:
         with self._lock:
             self._all.discard(worker)
         worker.stop()
-        return self._spawn()
+        return worker if self._closed else self._spawn()
 
     def run(self, request: tuple, timeout: float) -> tuple:
         """Sends ``request`` to a free worker and waits at most ``timeout`` seconds in all."""
@@ -144,24 +145,31 @@ class WorkerPool:
             raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s",
                                hint="try again in a moment") from None
         try:
-            worker.conn.send(request)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                worker = self._replace(worker)
-                raise QueryTimeout(
-                    f"the query ran longer than the limit of {timeout:g} s and was stopped",
-                    hint="narrow it down (a LIMIT, fewer OPTIONALs, a more specific pattern)")
             try:
-                return worker.conn.recv()
+                worker.conn.send(request)
+                answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+                response = worker.conn.recv() if answered else None
             except (EOFError, OSError):
+                if self._closed:  # the store closed while the query ran: not a crash
+                    raise QueryFailed("the store was closed while the query ran",
+                                      hint="repeat the query") from None
                 worker = self._replace(worker)
                 raise QueryFailed("the query engine crashed on this query; nothing else was "
                                   "affected", hint="simplify the query (very deep nesting "
                                   "is a known cause)") from None
+            if not answered:
+                worker = self._replace(worker)
+                raise QueryTimeout(
+                    f"the query ran longer than the limit of {timeout:g} s and was stopped",
+                    hint="narrow it down (a LIMIT, fewer OPTIONALs, a more specific pattern)")
+            return response
         finally:
-            self._idle.put(worker)
+            if not self._closed:
+                self._idle.put(worker)
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.stop()

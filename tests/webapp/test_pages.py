@@ -111,6 +111,16 @@ def test_start_page_in_english(client):
     assert "Bavaria" in body  # the English label of Bayern
     for name, query in queries.catalogue().items():
         assert query.title_en in body
+    assert ">SPARQL endpoint</a>" in body and "SPARQL-Endpunkt" not in body
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(client):
+    body, page = get_page(client, "/")
+    icon = next(link["attrs"]["href"] for link in page.find("link")
+                if link["attrs"].get("rel") == "icon")
+    answer = client.get(icon)
+    assert answer.status_code == 200 and answer.mimetype == "image/svg+xml"
+    assert b"<svg" in answer.data
 
 
 # -- ready-made questions -----------------------------------------------------------------------
@@ -137,8 +147,7 @@ def test_every_question_runs_from_its_page(client, name):
 def test_state_parameters_offer_the_16_laender(client):
     with_state = [(q, p) for q in queries.catalogue().values() for p in q.params
                   if p.of_class == "ag:State"]
-    if not with_state:
-        pytest.skip("no named query takes a Land yet")
+    assert with_state, "a named query takes a Land (angebote-eines-landes)"
     query, param = with_state[0]
     _, page = get_page(client, f"/questions/{query.name}")
     select = page.by_id(f"param-{param.name}")

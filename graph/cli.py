@@ -55,7 +55,7 @@ def cmd_build(args, settings: Settings) -> int:
             summary = loading.build(store, Path(settings.data), progress=_say)
         except loading.ValidationFailed as failed:
             _report(failed.violations)
-            _say("build stopped: nothing was written, the previous graph is unchanged")
+            _say("build stopped: the new graph was discarded, the previous graph is unchanged")
             return 1
     print("\n".join(summary.lines()))
     return 0

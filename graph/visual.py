@@ -70,8 +70,8 @@ def vis_data(network: EntityNetwork, nodes, edges, *, lang: str = "de", base_iri
         kind_label = network.label(AG + kind, lang)
         extra = {"size": 24, "borderWidth": 4} if node in focus else {}
         net.add_node(node_key(node, base_iri), label=_cut(label), group=kind,
-                     tip=f"{label} ({kind_label})", fullLabel=label, kind=kind, kindLabel=kind_label,
-                     slug=slug_of(node, base_iri), **extra)
+                     tip=f"{label} ({kind_label})", fullLabel=label, kind=kind,
+                     kindLabel=kind_label, slug=slug_of(node, base_iri), **extra)
     for s, o, key in edges:
         data = network.graph.edges[s, o, key]
         relation = network.label(key, lang)

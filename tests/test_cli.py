@@ -22,7 +22,7 @@ import pytest
 import rdflib
 
 from graph import queries
-from graph.cli import COMMANDS, EXPORT_FORMATS, build_parser, main
+from graph.cli import EXPORT_FORMATS, build_parser, main
 from graph.loading import ONTOLOGY_GRAPH
 from graph.settings import ROOT, Settings
 from graph.store import open_store, rdfio
@@ -291,6 +291,7 @@ def land_codes(store: Path, cwd: Path) -> list[dict]:
 ])
 def test_failed_build_leaves_the_previous_graph_answering(own_store, tmp_path, bad, status):
     current = os.readlink(own_store / "current")
+    generations = sorted(p.name for p in (own_store / "generations").iterdir())
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(bad, data / bad.name)
@@ -298,8 +299,10 @@ def test_failed_build_leaves_the_previous_graph_answering(own_store, tmp_path, b
     assert result.returncode == status, result.stderr
     assert "Traceback" not in result.stderr
     if status == 1:
-        assert "nothing was written, the previous graph is unchanged" in result.stderr
+        assert "the new graph was discarded, the previous graph is unchanged" in result.stderr
     assert os.readlink(own_store / "current") == current
+    # the new generation, written while the shapes ran beside it, is gone again
+    assert sorted(p.name for p in (own_store / "generations").iterdir()) == generations
     if status == 2:  # once through the command line too
         assert land_codes(own_store, tmp_path) == [{
             "land": {"type": "uri", "value": ID + "beispielland"},

@@ -19,7 +19,7 @@ from rdflib.query import Result
 from graph import queries
 from graph.loading import ONTOLOGY_FILE, ONTOLOGY_GRAPH, read_sources
 from graph.settings import ROOT, Settings
-from graph.store import iri, open_store, rdfio
+from graph.store import open_store, rdfio
 
 ID = "https://w3id.org/akteursgraph/id/"
 AG = "https://w3id.org/akteursgraph/ontology#"

@@ -263,7 +263,8 @@ def test_all_sixteen_laender_with_distinct_iso_codes(union):
         f"Expected the 16 ISO 3166-2:DE codes once each, found {sorted(c[0] for c in codes.values())}."
     )
     for s in states:
-        assert any(l.language == "de" for l in union.objects(s, RDFS.label)), f"<{s}> needs an @de label."
+        assert any(label.language == "de" for label in union.objects(s, RDFS.label)), (
+            f"<{s}> needs an @de label.")
 
 
 def test_workshop_participants_are_the_thirteen_named_laender(seeds, graphs, union):

@@ -176,6 +176,33 @@ def test_bindings_of_iri_and_literal(store):
     assert labels(with_language, "s") == [ID + "beispielland"]
 
 
+def test_bindings_are_seen_inside_the_pattern_and_in_a_construct(store):
+    """A parameter constrains a FILTER and a CONSTRUCT's pattern, on every backend alike."""
+    bound = {"s": iri(ID + "beispiel-ministerium")}
+    filtered = store.query("SELECT ?s ?label WHERE { ?x rdfs:label ?label "
+                           "FILTER(?x = ?s && LANG(?label) = 'en') }", bindings=bound)
+    assert labels(filtered) == ["Federal Ministry of Examples"]
+    graph = store.query("CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }",
+                        bindings=bound)
+    assert sorted(o["value"] for _, _, o in graph.triples) == [
+        "Bundesministerium für Beispiele", "Federal Ministry of Examples"]
+
+
+@pytest.mark.parametrize("query, opening", [
+    ("SELECT ?s ?where WHERE { ?s ?p ?where }", "WHERE { VALUES"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "} WHERE { VALUES"),
+    ("SELECT * WHERE { ?s <urn:x:where> 'a { b' # WHERE {\n . }", "SELECT * WHERE { VALUES"),
+    ('SELECT ?s WHERE { ?s ?p """ } WHERE { """ }', "SELECT ?s WHERE { VALUES"),
+    ("SELECT ?s { ?s ?p ?o }", "}\nVALUES"),  # no WHERE keyword: the block trails
+])
+def test_a_remote_store_binds_first_in_the_where_group(query, opening):
+    from graph.store.remote import _bind
+
+    bound = _bind(query, {"s": iri(ID + "x")})
+    assert opening in bound and bound.count("VALUES") == 1
+    rdflib.plugins.sparql.prepareQuery(bound)  # still one well-formed query
+
+
 def test_bound_text_is_never_query_text(store):
     hostile = literal('BMB" } } ; DROP ALL ; SELECT * WHERE { ?s ?p "')
     answer = store.query("SELECT ?s ?short WHERE { ?s skos:altLabel ?short }",

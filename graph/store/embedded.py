@@ -11,8 +11,9 @@ A build writes a new generation and only then moves ``current`` (an atomic renam
 that fails leaves the previous graph answering. Besides the named graphs (one per source
 document) a generation holds their merge in the default graph, which queries read: pyoxigraph's
 own union-default-graph mode repeats a triple once per graph that states it, while SPARQL's
-merge is a set — and COUNTs must not depend on how many sources say the same thing. The ``:memory:`` store has the same layout in
-a private temporary directory (on /dev/shm where there is one) that is removed on close.
+merge is a set — and COUNTs must not depend on how many sources say the same thing. The
+``:memory:`` store has the same layout in a private temporary directory (on /dev/shm where
+there is one) that is removed on close.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .base import Store
+from .base import Artifacts, Store
 from .errors import StoreLocked, StoreUnavailable
 from .rdfio import DUMP_FORMATS, merged_default_graph
 from .workers import WorkerPool, answer_from
@@ -139,13 +140,15 @@ class EmbeddedStore(Store):
                                   ) from None
             yield
 
-    def replace(self, quads, *, artifacts: dict[str, bytes] | None = None) -> None:
+    def replace(self, quads, *, artifacts: Artifacts = None, before_swap=None) -> None:
         """Replaces the whole graph with ``quads`` (an iterable of pyoxigraph quads)."""
         quads = quads if isinstance(quads, list) else list(quads)
         with self.new_generation() as (store, directory):
             store.bulk_extend(quads)
             store.bulk_extend(merged_default_graph(quads))
-            for name, content in (artifacts or {}).items():
+            if before_swap is not None:
+                before_swap()
+            for name, content in (artifacts() if callable(artifacts) else artifacts or {}).items():
                 (directory / name).write_bytes(content)
 
     def close(self) -> None:

@@ -1,9 +1,12 @@
 """A remote SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso …) via SPARQLWrapper.
 
 Answers are asked for as TSV (solutions) and Turtle (graphs) and cut at the row cap while they
-are read, so a huge answer never has to be held whole. Parameters are bound with a trailing
-``VALUES`` block (SPARQL 1.1 §10.2.2) whose terms pyoxigraph writes — never pasted user text —
-so a named query must project every parameter it declares.
+are read, so a huge answer never has to be held whole. Parameters are bound with a ``VALUES``
+block (SPARQL 1.1 §10.2.2) whose terms pyoxigraph writes — never pasted user text — placed first
+in the query's WHERE group, where the engine joins it before anything else (Oxigraph server
+evaluates a trailing block only after the whole pattern: 1.1 s instead of 4 ms for one entity's
+sources at 100k statements). Where that group cannot be found, the block trails the query, so a
+named query must project every parameter it declares.
 """
 from __future__ import annotations
 
@@ -65,7 +68,7 @@ class RemoteStore(Store):
 
     def _run(self, sparql: str, bindings: dict, timeout: float, row_cap: int) -> Answer:
         client = self._client(self.url, timeout)
-        client.setQuery(_prologue() + sparql + _values_block(bindings))
+        client.setQuery(_prologue() + _bind(sparql, bindings))
         kind = client.queryType
         if kind == "ASK":
             client.setReturnFormat(JSON)
@@ -91,11 +94,14 @@ class RemoteStore(Store):
         except StoreUnavailable:
             return False
 
-    def replace(self, quads, *, artifacts: dict[str, bytes] | None = None) -> None:
+    def replace(self, quads, *, artifacts=None, before_swap=None) -> None:
         """Replaces the endpoint's whole dataset in one update request (one transaction on
         Oxigraph, so a failure leaves the previous data). As in the embedded store, the default
-        graph receives the merge of the named graphs. A remote store keeps no artifacts."""
+        graph receives the merge of the named graphs. A remote store keeps no artifacts, and
+        ``before_swap`` runs before anything is sent."""
         quads = list(quads)
+        if before_swap is not None:
+            before_swap()
         body = _quad_block(quads) + quads_to_nquads(merged_default_graph(quads)).decode()
         update = "DROP SILENT ALL ;\nINSERT DATA {\n" + body + "}\n"
         client = SPARQLWrapper(self.update_url, agent=AGENT)
@@ -145,11 +151,33 @@ def _syntax_error(text: str) -> QuerySyntaxError:
 
 
 def _values_block(bindings: dict) -> str:
-    if not bindings:
-        return ""
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(to_ox_term(term)) for term in bindings.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+#: What may hide a brace or the word WHERE: strings, IRIs, comments; then the words and braces.
+_TOKENS = re.compile(r"""'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|"""
+                     r"""<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|(?<![?$:\w])(?i:WHERE)\b|[{}]""", re.S)
+
+
+def _bind(sparql: str, bindings: dict) -> str:
+    """The query with ``bindings`` as a VALUES block opening its top-level WHERE group."""
+    if not bindings:
+        return sparql
+    depth, after_where = 0, False
+    for token in _TOKENS.finditer(sparql):
+        text = token.group()
+        if text.upper() == "WHERE" and depth == 0:
+            after_where = True
+        elif text == "{":
+            if depth == 0 and after_where:
+                at = token.end()
+                return f"{sparql[:at]} {_values_block(bindings)} {sparql[at:]}"
+            depth += 1
+        elif text == "}":
+            depth -= 1
+    return f"{sparql}\n{_values_block(bindings)}\n"
 
 
 def _quad_block(quads: list) -> str:

@@ -80,7 +80,7 @@ def test_start_page_shows_counts_by_kind_and_land_and_the_sources(client, seed_s
     land_table = [t for t in page.find("table") if "Einträge nach Land" in t["text"]][0]["text"]
     for land in lands:
         assert land["code"] in land_table
-    assert f'href="/id/baden-wuerttemberg"' in body
+    assert 'href="/id/baden-wuerttemberg"' in body
     assert 'href="/search?kind=State"' in body
     summary = json.loads(Path(seed_store.artifact("summary.json")).read_text(encoding="utf-8"))
     sources = page.find("table", class_="counts sources")[0]["text"]

@@ -177,7 +177,7 @@ def run(size: int, *, seed: int, work: Path, settings, runs: int, samples: int,
             baseline.close()
         picked = sample(settings, store_dir)
         _say("viewer APIs")
-        viewer = bench_http.Viewer(str(store_dir))
+        viewer = bench_http.Viewer(str(store_dir), log=work / "serve.log")
         try:
             report["viewer_api"] = bench_http.viewer_apis(viewer, picked, samples)
             report["network_view"] = bench_http.network_view(viewer, picked["candidates"])

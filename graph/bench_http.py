@@ -43,15 +43,16 @@ def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None,
 class Viewer:
     """``akteursgraph serve`` as a subprocess on a free port."""
 
-    def __init__(self, store: str, *, threads: int = 8):
+    def __init__(self, store: str, *, threads: int = 8, log: Path | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, AKTEURSGRAPH_QUERY_TIMEOUT="60")
+        self._log = open(log, "ab") if log else None  # the server's own account of errors
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "graph.cli", "serve", "--store", store, "--port",
              str(self.port), "--threads", str(threads)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+            stdout=subprocess.DEVNULL, stderr=self._log or subprocess.DEVNULL, env=env)
         # The first answer (a static file), then the start page with its queries.
         self.start_seconds = self._wait("/static/css/app.css")
         self.home_seconds = self._wait("/")
@@ -88,6 +89,8 @@ class Viewer:
                 pass
         self.process.terminate()
         self.process.wait(30)
+        if self._log:
+            self._log.close()
 
 
 def _descendants(pid: int) -> list[int]:
@@ -230,13 +233,17 @@ def sparql_load(url: str, *, clients: int = 16, per_client: int = 25) -> dict:
             text = prefixes + SPARQL_MIX[(number + i) % len(SPARQL_MIX)]
             body = urllib.parse.urlencode({"query": text}).encode()
             try:
-                status, _, seconds = fetch(url, data=body, headers={
+                status, answer, seconds = fetch(url, data=body, headers={
                     "Accept": "application/sparql-results+json",
                     "Content-Type": "application/x-www-form-urlencoded"}, timeout=60)
-            except OSError:
-                status, seconds = 0, 0.0
+            except OSError as error:
+                status, answer, seconds = 0, str(error).encode(), 0.0
+            if status != 200 and len(failures) < 5:  # what went wrong, for the report
+                failures.append(f"{status}: {answer[:300].decode(errors='replace')}")
             out.append((status, seconds))
         return out
+
+    failures: list[str] = []
 
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
@@ -246,4 +253,5 @@ def sparql_load(url: str, *, clients: int = 16, per_client: int = 25) -> dict:
     return stats([s for status, s in answers if status == 200]) | {
         "clients": clients, "requests": len(answers), "errors": errors,
         "requests_per_s": round(len(answers) / wall, 1),
-        "error_statuses": _count(status for status, _ in answers if status != 200)}
+        "error_statuses": _count(status for status, _ in answers if status != 200),
+        "first_errors": failures}

@@ -111,3 +111,44 @@ def test_text_without_operations_is_no_update(text):
     # SPARQL Update's grammar accepts a request of no operations: that is no reason to call
     # the text an update; the engine reports the missing query with its position.
     assert check_query(text, max_bytes=LIMIT) is None
+
+
+COLD_PARSES = '''
+import threading
+from graph.store.guard import check_query
+
+QUERIES = [
+    "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o FILTER(?o > %d) } GROUP BY ?s LIMIT 5",
+    "SELECT * WHERE { ?s <urn:x:p>/<urn:x:q>* ?o OPTIONAL { ?o <urn:x:r> 'a'@de } } # %d",
+    "ASK { ?s ?p %d . MINUS { ?s a ?c } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o BIND(STRLEN(STR(?o)) + %d AS ?l) }",
+]
+start = threading.Barrier(16)
+errors = []
+
+def check(number):
+    start.wait()
+    try:
+        check_query(QUERIES[number % 4] % number, max_bytes=10**6)
+    except Exception as error:
+        errors.append(repr(error))
+
+threads = [threading.Thread(target=check, args=(n,)) for n in range(16)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(errors), errors[:1])
+'''
+
+
+def test_sixteen_first_queries_at_once_all_pass_the_guard():
+    """A cold server's first requests arrive together: rdflib's pyparsing grammar must not be
+    entered by two threads at once (without the guard's lock all 16 failed with a TypeError)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", COLD_PARSES], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 []"

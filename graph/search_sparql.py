@@ -1,10 +1,10 @@
 """Search without an index: a remote store keeps no artifacts, so one bounded SPARQL query
 does the work of ``graph.search`` there.
 
-The engine folds the labels; the query text is bound as ?q. A remote store binds with a
-trailing VALUES block, which FILTERs inside WHERE do not see, so ?q appears only in SELECT
-expressions and ORDER BY — evaluated after that join (SPARQL 1.1 §18.2.4) — and the hits
-are picked from the ranked rows here.
+The engine folds the labels; the query text is bound as ?q. ?q appears only in SELECT
+expressions and ORDER BY, so the query means the same whether the store binds it first
+(pyoxigraph's substitution, a remote store's leading VALUES) or after the pattern (a
+trailing VALUES, SPARQL 1.1 §18.2.4); the hits are picked from the ranked rows here.
 """
 from __future__ import annotations
 

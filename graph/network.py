@@ -8,6 +8,7 @@ generations, is re-read after ``ttl`` seconds. Source passages are not kept in t
 """
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections import defaultdict
@@ -162,7 +163,12 @@ class NetworkCache:
                 generation is None and time.monotonic() - self._built_at > self.ttl)
             if self._network is None or stale:
                 started = time.perf_counter()
+                self._network = None
                 self._network = load_network(store)
+                # The network lives until the next build: keep the collector from walking its
+                # millions of objects on every request (pauses of 0.1-0.2 s at 1 M statements).
+                gc.collect()
+                gc.freeze()
                 self.build_seconds = time.perf_counter() - started
                 self._key, self._built_at = key, time.monotonic()
             return self._network

@@ -21,8 +21,12 @@ SCHEMA = "https://schema.org/"
 CONTACT = [SCHEMA + name for name in ("email", "telephone", "url", "address")]
 #: Shown in the heading of the page, not as relations.
 NAMING = {RDF + "type", RDFS_LABEL, ALT_LABEL}
-#: How many statements one page may show in each direction.
-MAX_STATEMENTS = 2000
+#: How many statements one page shows: all of an entity's own (its names and kinds among
+#: them) up to MAX_OUTGOING, and MAX_INCOMING of those about it — a Land has tens of
+#: thousands at national scale (0.8 s and 1.8 MB for Bayern at 5 M statements with 2,000).
+#: A cut page links to the whole list instead (:func:`all_statements_query`).
+MAX_OUTGOING = 1000
+MAX_INCOMING = 200
 
 _OTHER_END = """
   OPTIONAL { ?o a ?kind FILTER(STRSTARTS(STR(?kind), STR(ag:)) && ?kind != ag:Assertion) }
@@ -45,10 +49,14 @@ _EVIDENCE = """
 # Measured on 1.8 M statements: a UNION before the join, or "?a a ag:Assertion", makes
 # Oxigraph scan every assertion (2–7 s); VALUES over the two links stays under a millisecond.
 _ABOUT_E = "VALUES ?link { rdf:subject rdf:object } ?a ?link ?e ."
+#: The evidence of the entity's own statements (?link rdf:subject) or of those about it
+#: (rdf:object), asked for apart so that each is cut at what its side of the page shows.
 PROVENANCE = """SELECT ?e ?a ?s ?p ?o ?source ?source_title ?passage ?inferred ?reason ?confidence
 WHERE {
-  %s ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . %s
-}""" % (_ABOUT_E, _EVIDENCE)
+  ?a %s ?e ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . %s
+}"""
+PROVENANCE_OWN = PROVENANCE % ("rdf:subject", _EVIDENCE)
+PROVENANCE_ABOUT = PROVENANCE % ("rdf:object", _EVIDENCE)
 FROM_SOURCE = """SELECT ?e ?a ?s ?p ?o ?s_label ?o_label ?p_label ?p_label_en
        ?passage ?inferred ?reason ?confidence
 WHERE {
@@ -143,13 +151,14 @@ class Entity:
 def describe(store: Store, entity_iri: str) -> Entity | None:
     """Everything the graph says about ``entity_iri``, or None if it says nothing."""
     bound = {"e": iri(entity_iri)}
-    cap = min(MAX_STATEMENTS, store.settings.row_cap)
+    cap = min(MAX_OUTGOING, store.settings.row_cap)
     out = store.query(OUTGOING, bindings=bound, row_cap=cap)
-    incoming = store.query(INCOMING, bindings=bound, row_cap=cap)
+    incoming = store.query(INCOMING, bindings=bound, row_cap=min(MAX_INCOMING, cap))
     if not out.bindings and not incoming.bindings:
         return None
-    provenance = store.query(PROVENANCE, bindings=bound, row_cap=cap * 2)
-    evidence = _evidence(provenance.bindings)
+    own = store.query(PROVENANCE_OWN, bindings=bound, row_cap=cap * 2)
+    about = store.query(PROVENANCE_ABOUT, bindings=bound, row_cap=MAX_INCOMING * 2)
+    evidence = _evidence(own.bindings + about.bindings)
     base = store.settings.base_iri
     naming = [row for row in out.bindings if row["p"]["value"] in NAMING]
     kinds = sorted(r["o"]["value"][len(AG):] for r in naming
@@ -167,7 +176,7 @@ def describe(store: Store, entity_iri: str) -> Entity | None:
         outgoing=[g for g in outgoing if g.predicate not in CONTACT],
         incoming=_groups(incoming.bindings, "in", entity_iri, evidence, base),
         truncated=out.truncated or incoming.truncated,
-        evidence_truncated=provenance.truncated)
+        evidence_truncated=own.truncated or about.truncated)
     if entity.kind == "SourceDocument":
         taken = store.query(FROM_SOURCE, bindings=bound, row_cap=cap)
         entity.statements = _statements(taken.bindings, base)
@@ -175,10 +184,19 @@ def describe(store: Store, entity_iri: str) -> Entity | None:
     return entity
 
 
+def all_statements_query(entity_iri: str) -> str:
+    """A SPARQL query for every statement about the entity, for the workbench (an IRI the
+    store holds, so it is a well-formed IRI reference)."""
+    return ("SELECT ?subject ?relation ?object WHERE {\n"
+            f"  {{ BIND(<{entity_iri}> AS ?subject) ?subject ?relation ?object }}\n"
+            f"  UNION {{ BIND(<{entity_iri}> AS ?object) ?subject ?relation ?object "
+            "FILTER(isIRI(?subject)) }\n}")
+
+
 def as_rdf(store: Store, entity_iri: str):
     """The entity's statements and their assertion nodes: an Answer for ``serialize()``."""
     return store.query(AS_RDF, bindings={"e": iri(entity_iri)},
-                       row_cap=min(MAX_STATEMENTS * 10, store.settings.row_cap))
+                       row_cap=min(MAX_OUTGOING * 10, store.settings.row_cap))
 
 
 def _key(term: dict) -> tuple:

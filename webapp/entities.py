@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from graph import entities, search
 
@@ -94,10 +94,13 @@ def entity(slug: str):
         found = entities.describe(store, entity_iri(slug))
         if found is None:
             return _not_found(slug, fmt)
+        workbench = "sparql.workbench" in current_app.view_functions
         response = Response(render_template(
             "entities/entity.html", entity=found, sources=_sources(found),
             formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
-            network="network.page" in current_app.view_functions))
+            network="network.page" in current_app.view_functions,
+            all_statements=url_for("sparql.workbench", query=entities.all_statements_query(
+                found.iri)) if workbench and found.truncated else None))
     response.headers["Vary"] = "Accept"
     return response
 

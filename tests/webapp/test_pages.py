@@ -3,6 +3,7 @@ client on the seed data (data/*.trig plus tests/data/*.trig)."""
 from __future__ import annotations
 
 import json
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -330,3 +331,21 @@ def test_header_search_box_on_entity_pages(client):
     assert page.by_id("header-q")["attrs"]["name"] == "q"
     _, home = get_page(client, "/")
     assert not [e for e in home.elements if e["attrs"].get("id") == "header-q"]
+
+
+def test_a_crowded_entity_page_links_to_all_its_statements(client, seed_store, monkeypatch):
+    """A Land at national scale has tens of thousands of incoming statements: the page shows a
+    few and links to the whole list in the workbench and to the search within the Land."""
+    from graph import entities
+
+    land = one(seed_store, "SELECT ?l (COUNT(?x) AS ?n) WHERE { ?l a ag:State . ?x ?p ?l "
+                           "FILTER(isIRI(?x)) } GROUP BY ?l ORDER BY DESC(?n)")
+    monkeypatch.setattr(entities, "MAX_INCOMING", 1)
+    body, page = get_page(client, "/id/" + slug(land["l"]))
+    assert "Diese Seite zeigt nicht alle Aussagen" in body
+    links = [a["attrs"]["href"] for a in page.find("a")]
+    workbench = next(href for href in links if href.startswith("/workbench?query="))
+    assert f"/search?land={slug(land['l'])}" in links, [h for h in links if "search" in h]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(workbench).query)["query"][0]
+    answer = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert len(answer.get_json()["results"]["bindings"]) >= int(land["n"])

@@ -74,25 +74,20 @@ class EntityNetwork:
     def memo(self, key: tuple, compute):
         """``compute()``, remembered for this network: results that cost a walk over every
         edge (the funding flow) are made once per store generation and filter choice."""
-        if key not in self._memo:
-            if len(self._memo) >= 64:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[key] = compute()
-        return self._memo[key]
+        return _remember(self._memo, key, compute, keep=64)
 
     def links(self, relations: frozenset[str]) -> nx.Graph:
         """Who is linked to whom by the given relations (all when empty), direction and
         multiplicity dropped: a plain graph that path searches walk 4x faster than a filtered
-        view. The last few relation choices are kept."""
-        if relations not in self._links:
-            if len(self._links) >= 4:
-                self._links.pop(next(iter(self._links)))
-            plain = nx.Graph()
-            plain.add_nodes_from(self.graph)
-            plain.add_edges_from((s, o) for s, o, key in self.graph.edges(keys=True)
+        view. The last few relation choices are kept (each is as big as the network)."""
+        def plain() -> nx.Graph:
+            links = nx.Graph()
+            links.add_nodes_from(self.graph)
+            links.add_edges_from((s, o) for s, o, key in self.graph.edges(keys=True)
                                  if not relations or key in relations)
-            self._links[relations] = plain
-        return self._links[relations]
+            return links
+
+        return _remember(self._links, relations, plain, keep=4)
 
     def label(self, iri: str, lang: str = "de") -> str:
         labels = self.labels.get(iri) or {}
@@ -173,6 +168,15 @@ class Matrix:
             if low <= high:
                 out.append((step, low, high))
         return out
+
+
+def _remember(cache: dict, key, compute, *, keep: int):
+    """``cache[key]``, computed on first use; the oldest entry goes when ``keep`` are held."""
+    if key not in cache:
+        if len(cache) >= keep:
+            cache.pop(next(iter(cache)))
+        cache[key] = compute()
+    return cache[key]
 
 
 def sort_key(text: str) -> str:

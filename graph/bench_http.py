@@ -227,6 +227,8 @@ def sparql_load(url: str, *, clients: int = 16, per_client: int = 25) -> dict:
                 "PREFIX id: <https://w3id.org/akteursgraph/id/>\n"
                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 
+    failures: list[str] = []  # the first few failed answers, for the report
+
     def client(number: int) -> list[tuple[int, float]]:
         out = []
         for i in range(per_client):
@@ -238,12 +240,10 @@ def sparql_load(url: str, *, clients: int = 16, per_client: int = 25) -> dict:
                     "Content-Type": "application/x-www-form-urlencoded"}, timeout=60)
             except OSError as error:
                 status, answer, seconds = 0, str(error).encode(), 0.0
-            if status != 200 and len(failures) < 5:  # what went wrong, for the report
+            if status != 200 and len(failures) < 5:
                 failures.append(f"{status}: {answer[:300].decode(errors='replace')}")
             out.append((status, seconds))
         return out
-
-    failures: list[str] = []
 
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:

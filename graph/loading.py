@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -129,7 +129,7 @@ def build(store: Store, data_dir: Path, *, progress: Callable[[str], None] = lam
         quads = ontology + sources.quads
         index = build_index(quads, base_iri=store.settings.base_iri)
         try:
-            store.replace(quads, artifacts=lambda: {
+            store.replace(quads, artifacts={
                 "summary.json": summary_json(summary), INDEX_ARTIFACT: index},
                 before_swap=passed)
         finally:
@@ -157,7 +157,10 @@ def summarise(sources: Sources, seconds: dict[str, float]) -> Summary:
 
 
 def summary_json(summary: Summary) -> bytes:
-    return json.dumps(summary.__dict__, ensure_ascii=False, indent=1).encode()
+    """What the graph holds, kept beside it; the build's timings are not part of it (they are
+    still being measured when the file is written)."""
+    facts = {key: value for key, value in summary.__dict__.items() if key != "seconds"}
+    return json.dumps(facts, ensure_ascii=False, indent=1).encode()
 
 
 def _display(path: Path) -> str:

@@ -26,15 +26,19 @@ MAX_PASSAGE_LOOKUPS = 60
 PATHS_SKIP = frozenset({analytics.AG + "inState"})
 
 
+#: Where the app keeps the entity network of its store (one per app).
+CACHE = "akteursgraph.network"
+
+
 @bp.record_once
 def _attach_cache(state) -> None:
-    state.app.extensions["akteursgraph.network"] = NetworkCache()
+    state.app.extensions[CACHE] = NetworkCache()
 
 
 def _network() -> analytics.EntityNetwork:
     from flask import current_app
 
-    return current_app.extensions["akteursgraph.network"].get(get_store())
+    return current_app.extensions[CACHE].get(get_store())
 
 
 def _lang() -> str:

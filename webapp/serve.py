@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import sys
-import threading
-import time
 from pathlib import Path
 
 from graph import loading
@@ -26,6 +24,7 @@ def cmd_serve(args, settings) -> int:
     from waitress import serve
 
     from . import create_app
+    from .network import CACHE
 
     store = open_store(settings)
     if not store.is_built() and not settings.store.startswith(("http://", "https://")):
@@ -34,7 +33,8 @@ def cmd_serve(args, settings) -> int:
                                 progress=lambda m: print(m, file=sys.stderr))
         print(summary.lines()[0], file=sys.stderr)
     app = create_app(settings, store=store)
-    _warm_up(app, store)
+    app.extensions[CACHE].read_in_background(
+        store, say=lambda message: print(message, file=sys.stderr, flush=True))
     print(f"akteursgraph viewer on http://{args.host}:{args.port}/ ({store.describe()})",
           file=sys.stderr, flush=True)
     try:
@@ -43,23 +43,3 @@ def cmd_serve(args, settings) -> int:
         store.close()
     return 0
 
-
-def _warm_up(app, store) -> None:
-    """Reads the entity network in the background, so that the first visitor of a network
-    page does not wait for it (about 6 s at 1 M statements); a page asked for meanwhile
-    waits for this one reading instead of starting another."""
-    cache = app.extensions.get("akteursgraph.network")
-    if cache is None:
-        return
-
-    def read() -> None:
-        started = time.perf_counter()
-        try:
-            cache.get(store)
-        except Exception as error:  # noqa: BLE001 - the pages report it when they need it
-            print(f"entity network not read at start: {error}", file=sys.stderr, flush=True)
-            return
-        print(f"entity network ready in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr, flush=True)
-
-    threading.Thread(target=read, name="network-warm-up", daemon=True).start()

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Callable, Union
+from typing import Callable
 
 from .answer import Answer
 from .guard import check_query
-
-
-#: Files built with a graph: name -> content, or a function that returns them when asked.
-Artifacts = Union[dict[str, bytes], Callable[[], dict[str, bytes]], None]
 
 
 class Store(ABC):
@@ -39,14 +35,13 @@ class Store(ABC):
     def _run(self, sparql: str, bindings: dict, timeout: float, row_cap: int) -> Answer: ...
 
     @abstractmethod
-    def replace(self, quads, *, artifacts: Artifacts = None,
+    def replace(self, quads, *, artifacts: dict[str, bytes] | None = None,
                 before_swap: Callable[[], None] | None = None) -> None:
         """Replaces the whole graph; on failure the previous graph stays.
 
-        ``artifacts`` are files built with the graph (name -> content, or a function that
-        returns them once ``before_swap`` has run), kept beside it. ``before_swap`` runs when
-        the new graph is written but not yet in use; whatever it raises keeps the previous
-        graph (the build waits there for its validation)."""
+        ``artifacts`` are files built with the graph (name -> content), kept beside it.
+        ``before_swap`` runs when the new graph is written but not yet in use; whatever it
+        raises keeps the previous graph (the build waits there for its validation)."""
 
     @abstractmethod
     def dump(self, fmt: str) -> bytes: ...

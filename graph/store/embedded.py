@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .base import Artifacts, Store
+from .base import Store
 from .errors import StoreLocked, StoreUnavailable
 from .rdfio import DUMP_FORMATS, merged_default_graph
 from .workers import WorkerPool, answer_from
@@ -140,7 +140,8 @@ class EmbeddedStore(Store):
                                   ) from None
             yield
 
-    def replace(self, quads, *, artifacts: Artifacts = None, before_swap=None) -> None:
+    def replace(self, quads, *, artifacts: dict[str, bytes] | None = None,
+                before_swap=None) -> None:
         """Replaces the whole graph with ``quads`` (an iterable of pyoxigraph quads)."""
         quads = quads if isinstance(quads, list) else list(quads)
         with self.new_generation() as (store, directory):
@@ -148,7 +149,7 @@ class EmbeddedStore(Store):
             store.bulk_extend(merged_default_graph(quads))
             if before_swap is not None:
                 before_swap()
-            for name, content in (artifacts() if callable(artifacts) else artifacts or {}).items():
+            for name, content in (artifacts or {}).items():
                 (directory / name).write_bytes(content)
 
     def close(self) -> None:
